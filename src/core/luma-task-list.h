@@ -1,0 +1,53 @@
+/* luma-task-list.h
+ *
+ * Copyright 2026 The Luma Tasks authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "luma-task.h"
+
+G_BEGIN_DECLS
+
+#define LUMA_TYPE_TASK_LIST (luma_task_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (LumaTaskList, luma_task_list, LUMA, TASK_LIST, GObject)
+
+/* A GListModel of LumaTask in the order the user added them, indexed by ID.
+ * Properties "n-unfinished", "n-completed" and "n-failed" follow the tasks. */
+
+LumaTaskList *luma_task_list_new                (void);
+LumaTask     *luma_task_list_lookup             (LumaTaskList       *self,
+                                                 const char         *id);
+/* Appends a new LOADING task for each ID not yet in the list, in one
+ * items-changed. Returns the tasks added (transfer container). */
+GPtrArray    *luma_task_list_add_ids            (LumaTaskList       *self,
+                                                 const char * const *ids,
+                                                 guint               n_ids);
+/* Appends tasks (already built, e.g. loaded from the store), skipping IDs
+ * already present, in one items-changed. */
+void          luma_task_list_append_tasks       (LumaTaskList       *self,
+                                                 LumaTask * const   *tasks,
+                                                 guint               n_tasks);
+void          luma_task_list_insert             (LumaTaskList       *self,
+                                                 guint               position,
+                                                 LumaTask           *task);
+gboolean      luma_task_list_remove             (LumaTaskList       *self,
+                                                 const char         *id);
+void          luma_task_list_remove_all         (LumaTaskList       *self);
+gboolean      luma_task_list_find               (LumaTaskList       *self,
+                                                 LumaTask           *task,
+                                                 guint              *position);
+/* Updates the tasks the records name; records of unknown IDs are ignored.
+ * Returns the tasks that changed (transfer container). */
+GPtrArray    *luma_task_list_apply_records      (LumaTaskList       *self,
+                                                 GPtrArray          *records);
+/* IDs of pending, processing and unknown-word tasks (transfer full,
+ * NULL-terminated). */
+char        **luma_task_list_dup_unfinished_ids (LumaTaskList       *self);
+
+G_END_DECLS
