@@ -18,10 +18,17 @@ typedef struct
 } LumaIdsReport;
 
 /* DESIGN §3: every UUID in @text, lowercased, deduplicated, in first-seen
- * order. @length may be -1. Returns a NULL-terminated vector (never NULL). */
+ * order. @length may be -1 (NUL-terminated); with a length, NUL bytes are
+ * just separators. Returns a NULL-terminated vector (never NULL); @report
+ * may be NULL. A UUID counts only when the bytes around it are not ASCII
+ * letters or digits: 33 hex digits in a row or "x50fc6182-…" are not IDs,
+ * while "/luma/50fc6182-….mp4", "task_…", quotes, hyphens and non-ASCII
+ * text around one are fine. Text need not be valid UTF-8. */
 char **luma_ids_extract  (const char    *text,
                           gssize         length,
                           LumaIdsReport *report);
+/* A single canonical ID: 36 bytes, lowercase hex and hyphens, nothing
+ * around it. */
 gboolean luma_ids_is_valid (const char  *id);
 
 G_END_DECLS

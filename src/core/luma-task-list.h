@@ -18,7 +18,19 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LumaTaskList, luma_task_list, LUMA, TASK_LIST, GObject)
 
 /* A GListModel of LumaTask in the order the user added them, indexed by ID.
- * Properties "n-unfinished", "n-completed" and "n-failed" follow the tasks. */
+ * Properties "n-items", "n-loading", "n-unfinished" (pending, processing and
+ * unknown words), "n-completed", "n-failed" and "n-not-found" follow the
+ * tasks, each notified only when its value changes. Every bulk operation
+ * emits items-changed once (remove_tasks: once per contiguous run, or once
+ * over the whole span when the runs are many). */
+
+/* One task taken out of the list, and where it was: its position before
+ * the removal. */
+typedef struct
+{
+  guint     position;
+  LumaTask *task;      /* a reference */
+} LumaTaskListRemoval;
 
 LumaTaskList *luma_task_list_new                (void);
 LumaTask     *luma_task_list_lookup             (LumaTaskList       *self,
@@ -42,6 +54,18 @@ void          luma_task_list_remove_all         (LumaTaskList       *self);
 gboolean      luma_task_list_find               (LumaTaskList       *self,
                                                  LumaTask           *task,
                                                  guint              *position);
+/* Removes the tasks of @tasks that are in the list (others are skipped) —
+ * the multi-selection removal. Returns what it removed, in ascending order
+ * of position, as a GArray of LumaTaskListRemoval (transfer full: the array
+ * unrefs its tasks when freed): keep it to undo with
+ * luma_task_list_restore(). */
+GArray       *luma_task_list_remove_tasks       (LumaTaskList       *self,
+                                                 GPtrArray          *tasks);
+/* Undo of luma_task_list_remove_tasks(): puts every task back at its old
+ * position (clamped to the end), in one items-changed. A task whose ID was
+ * added again meanwhile is skipped. @removals is not modified. */
+void          luma_task_list_restore            (LumaTaskList       *self,
+                                                 GArray             *removals);
 /* Updates the tasks the records name; records of unknown IDs are ignored.
  * Returns the tasks that changed (transfer container). */
 GPtrArray    *luma_task_list_apply_records      (LumaTaskList       *self,

@@ -28,7 +28,11 @@ GType         luma_task_state_get_type       (void) G_GNUC_CONST;
 
 /* DESIGN §2, in one place. @state_word receives the word to show ("completed",
  * or the unknown word as the service wrote it); @reason the failure reason of
- * a failed task. Both may be NULL. @record may be NULL (→ pending). */
+ * a failed task (error.message, else error.code, else "unknown"), NULL
+ * otherwise. Both may be NULL. @record may be NULL (→ pending). Members of
+ * the wrong type count as absent: a `response` that is not an object is
+ * pending (rule 1), a `state` that is not a non-empty string falls through
+ * to rules 4 and 5, and `success` must be a boolean. */
 LumaTaskState luma_task_state_derive         (JsonObject    *record,
                                               char         **state_word,
                                               char         **reason);

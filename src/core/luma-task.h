@@ -18,15 +18,43 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LumaTask, luma_task, LUMA, TASK, GObject)
 
 /* Times are float Unix seconds as the service writes them; a negative value
- * means absent. Sizes of 0 mean absent. */
+ * means absent. Sizes of 0 mean absent.
+ *
+ * The strings returned by get_id, get_record_json, get_prompt,
+ * get_failure_reason, get_video_id, get_video_url, get_thumbnail_url and
+ * get_trace_id are GRefStrings: g_ref_string_acquire() one to keep it past
+ * the task's next update, or to hand it to another thread, without a copy.
+ * State words, action and aspect ratio are interned (g_intern_string).
+ *
+ * Every getter has a read-only property, notified only on change: "id",
+ * "state" (LumaTaskState), "state-word", "failure-reason", "unfinished",
+ * "prompt", "action", "aspect-ratio", "video-id", "video-url",
+ * "video-width", "video-height", "thumbnail-url", "thumbnail-width",
+ * "thumbnail-height", "trace-id", "created-at", "started-at",
+ * "finished-at", "elapsed", "added-at" (writable), "record-json",
+ * "fetch-error" (a boxed GError) and "fetch-error-message". */
 
 LumaTask      *luma_task_new                  (const char   *id);
 /* NULL when the record has no usable "id". */
 LumaTask      *luma_task_new_from_record      (JsonObject   *record);
+/* The store's fast load path: @record_json (may be NULL) as returned by
+ * luma_task_get_record_json(), parsed once and kept as given (made compact
+ * if it spans lines); a record that does not parse or names another ID is
+ * ignored. @not_found marks a task
+ * the service did not know (fields of the record are kept, see
+ * luma_task_set_not_found()). Sends no notifications. */
+LumaTask      *luma_task_new_from_json        (const char   *id,
+                                               gint64        added_at,
+                                               const char   *record_json,
+                                               gboolean      not_found);
 /* Takes the record as the service last returned it; notifies only the
- * properties whose value changed. Returns TRUE if anything changed. */
+ * properties whose value changed. Returns TRUE if anything changed. A
+ * record whose "id" is missing or names another task is refused (FALSE,
+ * nothing changes). Members that are missing, null or of the wrong type
+ * leave their field absent; unknown members stay in the record JSON. */
 gboolean       luma_task_update_from_record   (LumaTask     *self,
                                                JsonObject   *record);
+/* State NOT_FOUND; the fields and record the task had are kept. */
 void           luma_task_set_not_found        (LumaTask     *self);
 /* The last error met while fetching this task (NULL clears it). It never
  * changes the state: a task that fails to refresh keeps what it had. */

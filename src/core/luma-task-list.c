@@ -1,0 +1,688 @@
+/* luma-task-list.c
+ *
+ * Copyright 2026 The Luma Tasks authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "luma-task-list"
+
+#include "config.h"
+
+#include "luma-json-private.h"
+#include "luma-task-list.h"
+
+/* Beyond this many separate runs, a removal is one compaction and one
+ * items-changed over the whole span instead of one per run, which would
+ * move the array's tail once per run. */
+#define MAX_REMOVAL_RUNS 16
+
+typedef struct
+{
+  LumaTask      *task;
+  gulong         state_handler;
+  LumaTaskState  counted_state;    /* the state the counters hold it under */
+} Entry;
+
+struct _LumaTaskList
+{
+  GObject     parent_instance;
+
+  GPtrArray  *tasks;               /* LumaTask*, one reference each */
+  GHashTable *by_id;               /* task ID (owned by the task) → Entry* */
+  guint       counts[LUMA_TASK_STATE_OTHER + 1];
+};
+
+static void luma_task_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (LumaTaskList, luma_task_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, luma_task_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_N_ITEMS,
+  PROP_N_LOADING,
+  PROP_N_UNFINISHED,
+  PROP_N_COMPLETED,
+  PROP_N_FAILED,
+  PROP_N_NOT_FOUND,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* notify::state, resolved once rather than parsed at every connection. */
+static guint notify_signal_id;
+static GQuark state_quark;
+
+typedef struct
+{
+  guint n_items;
+  guint counts[LUMA_TASK_STATE_OTHER + 1];
+} Snapshot;
+
+static guint
+count_unfinished (const guint *counts)
+{
+  return counts[LUMA_TASK_STATE_PENDING] +
+         counts[LUMA_TASK_STATE_PROCESSING] +
+         counts[LUMA_TASK_STATE_OTHER];
+}
+
+static void
+take_snapshot (LumaTaskList *self,
+               Snapshot     *snapshot)
+{
+  snapshot->n_items = self->tasks->len;
+  memcpy (snapshot->counts, self->counts, sizeof self->counts);
+}
+
+/* Notifies the counters that differ from @before, and only those. */
+static void
+notify_changes (LumaTaskList   *self,
+                const Snapshot *before)
+{
+  static const struct {
+    guint prop;
+    LumaTaskState state;
+  } simple[] = {
+    { PROP_N_LOADING, LUMA_TASK_STATE_LOADING },
+    { PROP_N_COMPLETED, LUMA_TASK_STATE_COMPLETED },
+    { PROP_N_FAILED, LUMA_TASK_STATE_FAILED },
+    { PROP_N_NOT_FOUND, LUMA_TASK_STATE_NOT_FOUND },
+  };
+
+  if (before->n_items != self->tasks->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  if (count_unfinished (before->counts) != count_unfinished (self->counts))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_UNFINISHED]);
+  for (guint i = 0; i < G_N_ELEMENTS (simple); i++)
+    {
+      if (before->counts[simple[i].state] != self->counts[simple[i].state])
+        g_object_notify_by_pspec (G_OBJECT (self), properties[simple[i].prop]);
+    }
+}
+
+static void
+on_task_state_changed (LumaTask     *task,
+                       GParamSpec   *pspec,
+                       LumaTaskList *self)
+{
+  Entry *entry = g_hash_table_lookup (self->by_id, luma_task_get_id (task));
+  LumaTaskState state = luma_task_get_state (task);
+  Snapshot before;
+
+  g_assert (entry != NULL && entry->task == task);
+
+  if (entry->counted_state == state)
+    return;
+
+  take_snapshot (self, &before);
+  self->counts[entry->counted_state]--;
+  self->counts[state]++;
+  entry->counted_state = state;
+  notify_changes (self, &before);
+}
+
+/* Indexes @task and counts it; the caller puts it in the array. */
+static void
+track (LumaTaskList *self,
+       LumaTask     *task)
+{
+  Entry *entry = g_new (Entry, 1);
+
+  entry->task = task;
+  entry->counted_state = luma_task_get_state (task);
+  entry->state_handler =
+    g_signal_connect_closure_by_id (task, notify_signal_id, state_quark,
+                                    g_cclosure_new (G_CALLBACK (on_task_state_changed), self, NULL),
+                                    FALSE);
+  self->counts[entry->counted_state]++;
+  g_hash_table_insert (self->by_id, (gpointer) luma_task_get_id (task), entry);
+}
+
+static void
+untrack (LumaTaskList *self,
+         LumaTask     *task)
+{
+  Entry *entry = g_hash_table_lookup (self->by_id, luma_task_get_id (task));
+
+  g_assert (entry != NULL && entry->task == task);
+
+  g_clear_signal_handler (&entry->state_handler, task);
+  self->counts[entry->counted_state]--;
+  g_hash_table_remove (self->by_id, luma_task_get_id (task));
+}
+
+/* Whether @task itself (not just a task of the same ID) is in the list. */
+static gboolean
+contains (LumaTaskList *self,
+          LumaTask     *task)
+{
+  Entry *entry = g_hash_table_lookup (self->by_id, luma_task_get_id (task));
+
+  return entry != NULL && entry->task == task;
+}
+
+static GType
+luma_task_list_get_item_type (GListModel *model)
+{
+  return LUMA_TYPE_TASK;
+}
+
+static guint
+luma_task_list_get_n_items (GListModel *model)
+{
+  return LUMA_TASK_LIST (model)->tasks->len;
+}
+
+static gpointer
+luma_task_list_get_item (GListModel *model,
+                         guint       position)
+{
+  LumaTaskList *self = LUMA_TASK_LIST (model);
+
+  if (position >= self->tasks->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->tasks, position));
+}
+
+static void
+luma_task_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = luma_task_list_get_item_type;
+  iface->get_n_items = luma_task_list_get_n_items;
+  iface->get_item = luma_task_list_get_item;
+}
+
+static void
+drop_all (LumaTaskList *self)
+{
+  for (guint i = 0; i < self->tasks->len; i++)
+    {
+      LumaTask *task = g_ptr_array_index (self->tasks, i);
+
+      untrack (self, task);
+      g_object_unref (task);
+    }
+  g_ptr_array_set_size (self->tasks, 0);
+}
+
+static void
+luma_task_list_dispose (GObject *object)
+{
+  LumaTaskList *self = (LumaTaskList *) object;
+
+  if (self->tasks != NULL)
+    drop_all (self);
+
+  G_OBJECT_CLASS (luma_task_list_parent_class)->dispose (object);
+}
+
+static void
+luma_task_list_finalize (GObject *object)
+{
+  LumaTaskList *self = (LumaTaskList *) object;
+
+  g_clear_pointer (&self->tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+
+  G_OBJECT_CLASS (luma_task_list_parent_class)->finalize (object);
+}
+
+static void
+luma_task_list_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  LumaTaskList *self = LUMA_TASK_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->tasks->len);
+      break;
+    case PROP_N_LOADING:
+      g_value_set_uint (value, self->counts[LUMA_TASK_STATE_LOADING]);
+      break;
+    case PROP_N_UNFINISHED:
+      g_value_set_uint (value, count_unfinished (self->counts));
+      break;
+    case PROP_N_COMPLETED:
+      g_value_set_uint (value, self->counts[LUMA_TASK_STATE_COMPLETED]);
+      break;
+    case PROP_N_FAILED:
+      g_value_set_uint (value, self->counts[LUMA_TASK_STATE_FAILED]);
+      break;
+    case PROP_N_NOT_FOUND:
+      g_value_set_uint (value, self->counts[LUMA_TASK_STATE_NOT_FOUND]);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static GParamSpec *
+count_property (const char *name)
+{
+  return g_param_spec_uint (name, NULL, NULL, 0, G_MAXUINT, 0,
+                            G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+}
+
+static void
+luma_task_list_class_init (LumaTaskListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = luma_task_list_dispose;
+  object_class->finalize = luma_task_list_finalize;
+  object_class->get_property = luma_task_list_get_property;
+
+  properties[PROP_N_ITEMS] = count_property ("n-items");
+  properties[PROP_N_LOADING] = count_property ("n-loading");
+  properties[PROP_N_UNFINISHED] = count_property ("n-unfinished");
+  properties[PROP_N_COMPLETED] = count_property ("n-completed");
+  properties[PROP_N_FAILED] = count_property ("n-failed");
+  properties[PROP_N_NOT_FOUND] = count_property ("n-not-found");
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+  state_quark = g_quark_from_static_string ("state");
+}
+
+static void
+luma_task_list_init (LumaTaskList *self)
+{
+  self->tasks = g_ptr_array_new ();
+  self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+}
+
+LumaTaskList *
+luma_task_list_new (void)
+{
+  return g_object_new (LUMA_TYPE_TASK_LIST, NULL);
+}
+
+LumaTask *
+luma_task_list_lookup (LumaTaskList *self,
+                       const char   *id)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  entry = g_hash_table_lookup (self->by_id, id);
+  return entry != NULL ? entry->task : NULL;
+}
+
+/* Emits the signal for @n_added tasks appended, then the counters. */
+static void
+finish_append (LumaTaskList   *self,
+               const Snapshot *before)
+{
+  guint n_added = self->tasks->len - before->n_items;
+
+  if (n_added == 0)
+    return;
+
+  g_list_model_items_changed (G_LIST_MODEL (self), before->n_items, 0, n_added);
+  notify_changes (self, before);
+}
+
+GPtrArray *
+luma_task_list_add_ids (LumaTaskList       *self,
+                        const char * const *ids,
+                        guint               n_ids)
+{
+  GPtrArray *added;
+  Snapshot before;
+
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), NULL);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  take_snapshot (self, &before);
+  added = g_ptr_array_sized_new (n_ids);
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      LumaTask *task;
+
+      if (ids[i] == NULL || *ids[i] == '\0' || g_hash_table_contains (self->by_id, ids[i]))
+        continue;
+
+      task = luma_task_new (ids[i]);
+      track (self, task);
+      g_ptr_array_add (self->tasks, task);
+      g_ptr_array_add (added, task);
+    }
+
+  finish_append (self, &before);
+
+  return added;
+}
+
+void
+luma_task_list_append_tasks (LumaTaskList     *self,
+                             LumaTask * const *tasks,
+                             guint             n_tasks)
+{
+  Snapshot before;
+
+  g_return_if_fail (LUMA_IS_TASK_LIST (self));
+  g_return_if_fail (tasks != NULL || n_tasks == 0);
+
+  take_snapshot (self, &before);
+
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      LumaTask *task = tasks[i];
+
+      if (!LUMA_IS_TASK (task) || g_hash_table_contains (self->by_id, luma_task_get_id (task)))
+        continue;
+
+      track (self, task);
+      g_ptr_array_add (self->tasks, g_object_ref (task));
+    }
+
+  finish_append (self, &before);
+}
+
+void
+luma_task_list_insert (LumaTaskList *self,
+                       guint         position,
+                       LumaTask     *task)
+{
+  Snapshot before;
+
+  g_return_if_fail (LUMA_IS_TASK_LIST (self));
+  g_return_if_fail (LUMA_IS_TASK (task));
+
+  /* An undo after the user added the same ID again: keep the newer one. */
+  if (g_hash_table_contains (self->by_id, luma_task_get_id (task)))
+    {
+      g_debug ("Task %s is already in the list", luma_task_get_id (task));
+      return;
+    }
+
+  take_snapshot (self, &before);
+  position = MIN (position, self->tasks->len);
+  track (self, task);
+  g_ptr_array_insert (self->tasks, position, g_object_ref (task));
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+  notify_changes (self, &before);
+}
+
+gboolean
+luma_task_list_find (LumaTaskList *self,
+                     LumaTask     *task,
+                     guint        *position)
+{
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), FALSE);
+  g_return_val_if_fail (LUMA_IS_TASK (task), FALSE);
+
+  if (!contains (self, task))
+    return FALSE;
+
+  return g_ptr_array_find (self->tasks, task, position);
+}
+
+gboolean
+luma_task_list_remove (LumaTaskList *self,
+                       const char   *id)
+{
+  LumaTask *task;
+  Snapshot before;
+  guint position;
+
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  task = luma_task_list_lookup (self, id);
+  if (task == NULL || !g_ptr_array_find (self->tasks, task, &position))
+    return FALSE;
+
+  take_snapshot (self, &before);
+  untrack (self, task);
+  g_ptr_array_remove_index (self->tasks, position);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  notify_changes (self, &before);
+  g_object_unref (task);
+
+  return TRUE;
+}
+
+static void
+clear_removal (gpointer data)
+{
+  LumaTaskListRemoval *removal = data;
+
+  g_clear_object (&removal->task);
+}
+
+GArray *
+luma_task_list_remove_tasks (LumaTaskList *self,
+                             GPtrArray    *tasks)
+{
+  g_autoptr(GHashTable) doomed = NULL;
+  GArray *removals;
+  Snapshot before;
+  guint n_runs = 0;
+
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), NULL);
+  g_return_val_if_fail (tasks != NULL, NULL);
+
+  removals = g_array_new (FALSE, FALSE, sizeof (LumaTaskListRemoval));
+  g_array_set_clear_func (removals, clear_removal);
+
+  doomed = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      LumaTask *task = g_ptr_array_index (tasks, i);
+
+      if (LUMA_IS_TASK (task) && contains (self, task))
+        g_hash_table_add (doomed, task);
+    }
+
+  if (g_hash_table_size (doomed) == 0)
+    return removals;
+
+  /* One pass finds the positions, in order, and counts the runs. */
+  for (guint i = 0; i < self->tasks->len; i++)
+    {
+      LumaTask *task = g_ptr_array_index (self->tasks, i);
+      LumaTaskListRemoval removal;
+
+      if (!g_hash_table_contains (doomed, task))
+        continue;
+
+      if (removals->len == 0 ||
+          g_array_index (removals, LumaTaskListRemoval, removals->len - 1).position != i - 1)
+        n_runs++;
+
+      removal.position = i;
+      removal.task = task;   /* takes the list's reference */
+      g_array_append_val (removals, removal);
+    }
+
+  take_snapshot (self, &before);
+  for (guint i = 0; i < removals->len; i++)
+    untrack (self, g_array_index (removals, LumaTaskListRemoval, i).task);
+
+  if (n_runs <= MAX_REMOVAL_RUNS)
+    {
+      /* From the last run to the first, so each signal's positions hold. */
+      guint end = removals->len;
+
+      while (end > 0)
+        {
+          guint start = end - 1;
+          guint first;
+
+          while (start > 0 &&
+                 g_array_index (removals, LumaTaskListRemoval, start - 1).position ==
+                 g_array_index (removals, LumaTaskListRemoval, start).position - 1)
+            start--;
+
+          first = g_array_index (removals, LumaTaskListRemoval, start).position;
+          g_ptr_array_remove_range (self->tasks, first, end - start);
+          g_list_model_items_changed (G_LIST_MODEL (self), first, end - start, 0);
+          end = start;
+        }
+    }
+  else
+    {
+      guint first = g_array_index (removals, LumaTaskListRemoval, 0).position;
+      guint last = g_array_index (removals, LumaTaskListRemoval, removals->len - 1).position;
+      guint span = last - first + 1;
+      guint w = first;
+
+      for (guint r = first; r < self->tasks->len; r++)
+        {
+          gpointer task = g_ptr_array_index (self->tasks, r);
+
+          if (!g_hash_table_contains (doomed, task))
+            self->tasks->pdata[w++] = task;
+        }
+      g_ptr_array_set_size (self->tasks, w);
+      g_list_model_items_changed (G_LIST_MODEL (self), first, span, span - removals->len);
+    }
+
+  notify_changes (self, &before);
+
+  return removals;
+}
+
+void
+luma_task_list_restore (LumaTaskList *self,
+                        GArray       *removals)
+{
+  g_autoptr(GPtrArray) merged = NULL;
+  GPtrArray *old;
+  Snapshot before;
+  guint first = G_MAXUINT;
+  guint last = 0;
+  guint n_restored = 0;
+  guint j = 0;
+
+  g_return_if_fail (LUMA_IS_TASK_LIST (self));
+  g_return_if_fail (removals != NULL);
+  g_return_if_fail (g_array_get_element_size (removals) == sizeof (LumaTaskListRemoval));
+
+  take_snapshot (self, &before);
+  old = self->tasks;
+  merged = g_ptr_array_sized_new (old->len + removals->len);
+
+  /* Inserting in ascending order of the old positions puts every task
+   * back where it was, whatever happened in between. */
+  for (guint i = 0; i < removals->len; i++)
+    {
+      LumaTaskListRemoval *removal = &g_array_index (removals, LumaTaskListRemoval, i);
+
+      if (!LUMA_IS_TASK (removal->task) ||
+          g_hash_table_contains (self->by_id, luma_task_get_id (removal->task)))
+        continue;
+
+      while (merged->len < removal->position && j < old->len)
+        g_ptr_array_add (merged, g_ptr_array_index (old, j++));
+
+      first = MIN (first, merged->len);
+      last = merged->len;
+      track (self, removal->task);
+      g_ptr_array_add (merged, g_object_ref (removal->task));
+      n_restored++;
+    }
+
+  if (n_restored == 0)
+    return;
+
+  while (j < old->len)
+    g_ptr_array_add (merged, g_ptr_array_index (old, j++));
+
+  self->tasks = g_steal_pointer (&merged);
+  merged = old;  /* freed on return; it holds no references of its own */
+
+  g_list_model_items_changed (G_LIST_MODEL (self), first,
+                              last - first + 1 - n_restored, last - first + 1);
+  notify_changes (self, &before);
+}
+
+void
+luma_task_list_remove_all (LumaTaskList *self)
+{
+  Snapshot before;
+
+  g_return_if_fail (LUMA_IS_TASK_LIST (self));
+
+  if (self->tasks->len == 0)
+    return;
+
+  take_snapshot (self, &before);
+  drop_all (self);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, before.n_items, 0);
+  notify_changes (self, &before);
+}
+
+GPtrArray *
+luma_task_list_apply_records (LumaTaskList *self,
+                              GPtrArray    *records)
+{
+  GPtrArray *changed;
+
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), NULL);
+  g_return_val_if_fail (records != NULL, NULL);
+
+  changed = g_ptr_array_new ();
+
+  /* The counters move once for the whole batch. */
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *record = g_ptr_array_index (records, i);
+      const char *id;
+      LumaTask *task;
+
+      if (record == NULL || (id = _luma_json_get_string (record, "id")) == NULL)
+        continue;
+
+      task = luma_task_list_lookup (self, id);
+      if (task == NULL)
+        {
+          g_autofree char *lower = g_ascii_strdown (id, -1);
+
+          task = luma_task_list_lookup (self, lower);
+        }
+      if (task != NULL && luma_task_update_from_record (task, record))
+        g_ptr_array_add (changed, task);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return changed;
+}
+
+char **
+luma_task_list_dup_unfinished_ids (LumaTaskList *self)
+{
+  GStrvBuilder *builder;
+  char **ids;
+
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), NULL);
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < self->tasks->len; i++)
+    {
+      LumaTask *task = g_ptr_array_index (self->tasks, i);
+
+      if (luma_task_is_unfinished (task))
+        g_strv_builder_add (builder, luma_task_get_id (task));
+    }
+  ids = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+
+  return ids;
+}
