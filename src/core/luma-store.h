@@ -13,12 +13,43 @@
 G_BEGIN_DECLS
 
 #define LUMA_TYPE_STORE (luma_store_get_type ())
+#define LUMA_STORE_ERROR (luma_store_error_quark ())
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define LUMA_STORE_SCHEMA_VERSION 1
+
+typedef enum
+{
+  LUMA_STORE_ERROR_FAILED,          /* SQLite failed (disk full, I/O, locked…) */
+  LUMA_STORE_ERROR_NEWER_SCHEMA,    /* written by a newer Luma Tasks: left untouched */
+  LUMA_STORE_ERROR_NOT_OPEN,        /* used before a successful open, or after close */
+} LumaStoreErrorCode;
+
+GQuark     luma_store_error_quark        (void);
 
 G_DECLARE_FINAL_TYPE (LumaStore, luma_store, LUMA, STORE, GObject)
 
 /* The task history in SQLite (WAL, schema version with migrations). All
  * work runs on one worker thread owned by the store; the calls below queue
- * it and never block the caller on the disk. */
+ * it and never block the caller on the disk. Work runs in the order it was
+ * queued, and async calls complete, in that order, on the main context that
+ * was thread-default when they were made.
+ *
+ * Schema v1 (PRAGMA user_version = 1):
+ *   tasks (id TEXT PRIMARY KEY,          the task ID
+ *          position INTEGER NOT NULL,    insertion sequence, kept on update
+ *          added_at INTEGER NOT NULL,    wall-clock µs when the user added it
+ *          not_found INTEGER NOT NULL,   1: the service did not know it
+ *          record TEXT)                  the record exactly as the service
+ *                                        last returned it, NULL before that
+ *   index tasks_order (added_at, position): the load order.
+ * Tasks load in (added_at, position) order. A task keeps the added_at of
+ * its first save; one removed and saved again with its old added_at (undo
+ * of a removal) comes back at its old place.
+ *
+ * Pages of 16 KiB, synchronous=NORMAL (a killed process loses no committed
+ * transaction), WAL checkpoints run by the worker when it is idle rather
+ * than inside a save. */
 
 /* @path NULL: $XDG_DATA_HOME/luma-tasks/tasks.db. */
 LumaStore *luma_store_new                (const char          *path);
@@ -26,7 +57,11 @@ const char *luma_store_get_path          (LumaStore           *self);
 
 /* Opens (creating or migrating). A database that cannot be opened is moved
  * aside to "tasks.db.broken-<time>" and a fresh one started: the finish then
- * succeeds and @moved_aside receives the new path of the old file. */
+ * succeeds and @moved_aside receives the new path of the old file. Cannot
+ * be opened: not a database, SQLITE_CORRUPT/SQLITE_NOTADB on the first
+ * reads, or a failing PRAGMA quick_check; its -wal and -shm go with it.
+ * A database of a newer schema fails with LUMA_STORE_ERROR_NEWER_SCHEMA and
+ * is left as it is. */
 void       luma_store_open_async         (LumaStore           *self,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
@@ -45,8 +80,8 @@ GPtrArray *luma_store_load_finish        (LumaStore           *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
-/* Inserts or updates these tasks (ID, added time, record) in one
- * transaction. */
+/* Inserts or updates these tasks (ID, added time, record, not found) in
+ * one transaction. The strings are copied before the call returns. */
 void       luma_store_save_tasks_async   (LumaStore           *self,
                                           LumaTask * const    *tasks,
                                           guint                n_tasks,
@@ -77,5 +112,18 @@ gboolean   luma_store_save_tasks_sync    (LumaStore           *self,
                                           LumaTask * const    *tasks,
                                           guint                n_tasks,
                                           GError             **error);
+gboolean   luma_store_remove_ids_sync    (LumaStore           *self,
+                                          const char * const  *ids,
+                                          guint                n_ids,
+                                          GError             **error);
+
+/* Waits for the queued work, then closes the database (checkpointing the
+ * WAL). Later calls fail with LUMA_STORE_ERROR_NOT_OPEN until the store is
+ * opened again. Finalizing the store closes it too. */
+void       luma_store_close              (LumaStore           *self);
+gboolean   luma_store_get_is_open        (LumaStore           *self);
+
+/* Transactions committed by this store since it was created (tests). */
+guint      luma_store_get_n_transactions (LumaStore           *self);
 
 G_END_DECLS

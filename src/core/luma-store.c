@@ -1,0 +1,1484 @@
+/* luma-store.c
+ *
+ * Copyright 2026 The Luma Tasks authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "luma-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "luma-store.h"
+
+/* One migration a schema version: migrations[N] takes a database from
+ * version N to N + 1. Each runs in a transaction with its user_version. */
+static const char * const migrations[] = {
+  /* 0 → 1 */
+  "CREATE TABLE tasks ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  position INTEGER NOT NULL,"
+  "  added_at INTEGER NOT NULL,"
+  "  not_found INTEGER NOT NULL DEFAULT 0,"
+  "  record TEXT"
+  ");"
+  "CREATE INDEX tasks_order ON tasks (added_at, position);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == LUMA_STORE_SCHEMA_VERSION);
+
+/* SQLite's own checkpoint runs inside the commit that crosses its
+ * threshold and costs that save a disk sync; the worker checkpoints instead
+ * once it has been idle a moment (new work interrupts it: what was copied
+ * stays copied), or at once past a hard limit. */
+#define CHECKPOINT_MIN_FRAMES   1000
+#define CHECKPOINT_FORCE_FRAMES 16384
+#define CHECKPOINT_IDLE_US      (1 * G_USEC_PER_SEC)
+
+#define UPSERT_SQL \
+  "INSERT INTO tasks (id, position, added_at, not_found, record) " \
+  "VALUES (?1, ?2, ?3, ?4, ?5) " \
+  "ON CONFLICT (id) DO UPDATE SET not_found = excluded.not_found, record = excluded.record"
+#define REMOVE_SQL "DELETE FROM tasks WHERE id = ?1"
+#define LOAD_SQL \
+  "SELECT id, added_at, not_found, record FROM tasks ORDER BY added_at, position"
+
+typedef enum
+{
+  JOB_OPEN,
+  JOB_LOAD,
+  JOB_SAVE,
+  JOB_REMOVE,
+  JOB_CLOSE,
+  JOB_QUIT,
+} JobKind;
+
+/* What the worker needs of a task, copied on the caller's thread since
+ * LumaTask is not thread-safe. The strings live in the job's text buffer. */
+typedef struct
+{
+  const char *id;
+  const char *record;
+  int         id_length;
+  int         record_length;
+  gint64      added_at;
+  gboolean    not_found;
+} TaskRow;
+
+typedef struct
+{
+  JobKind       kind;
+
+  LumaStore    *store;   /* unowned: the store outlives its jobs */
+  TaskRow      *rows;
+  guint         n_rows;
+  char         *text;
+  gsize         text_size;
+  char        **ids;
+  guint         n_ids;
+
+  GError       *error;
+  char         *moved_aside;
+  GPtrArray    *tasks;
+
+  /* Async jobs: returned (and freed) on the task's own context, so every
+   * reference to the GTask, hence to the store, is dropped there. */
+  GTask        *task;
+  GMainContext *context;
+  GCancellable *cancellable;
+
+  /* Sync jobs: the caller waits, then frees. */
+  gboolean      sync;
+  GMutex        mutex;
+  GCond         cond;
+  gboolean      done;
+} Job;
+
+struct _LumaStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  GAsyncQueue  *queue;
+  GThread      *thread;
+  guint         n_transactions;  /* atomic */
+  int           is_open;         /* atomic */
+
+  /* Pushing work and interrupting an idle checkpoint go together. */
+  GMutex        push_lock;
+  gboolean      checkpointing;
+
+  /* The text buffer of the last save, kept for the next one: a fresh
+   * 10 MB buffer costs more in page faults than the copy itself. Under
+   * push_lock. */
+  char         *spare_text;
+  gsize         spare_size;
+
+  /* Worker thread only. */
+  sqlite3      *db;
+  sqlite3_stmt *upsert;
+  sqlite3_stmt *remove;
+  gint64        next_position;
+  int           wal_frames;
+};
+
+G_DEFINE_TYPE (LumaStore, luma_store, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (luma-store-error-quark, luma_store_error)
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static Job *
+job_new (JobKind kind)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  g_mutex_init (&job->mutex);
+  g_cond_init (&job->cond);
+
+  return job;
+}
+
+#define SPARE_TEXT_MAX (64 * 1024 * 1024)
+
+static char *
+take_text_buffer (LumaStore *self,
+                  gsize      size,
+                  gsize     *allocated)
+{
+  char *text = NULL;
+
+  g_mutex_lock (&self->push_lock);
+  if (self->spare_text != NULL && self->spare_size >= size)
+    {
+      text = g_steal_pointer (&self->spare_text);
+      *allocated = self->spare_size;
+      self->spare_size = 0;
+    }
+  g_mutex_unlock (&self->push_lock);
+
+  /* Room to spare: the next round's records are often longer (a task that
+   * completed gained its video fields, about twice the text). */
+  if (text == NULL)
+    {
+      *allocated = size * 2;
+      text = g_malloc (*allocated);
+    }
+
+  return text;
+}
+
+static void
+give_back_text_buffer (LumaStore *self,
+                       char      *text,
+                       gsize      size)
+{
+  if (size <= SPARE_TEXT_MAX)
+    {
+      g_mutex_lock (&self->push_lock);
+      if (self->spare_size < size)
+        {
+          char *old = g_steal_pointer (&self->spare_text);
+
+          self->spare_text = g_steal_pointer (&text);
+          self->spare_size = size;
+          g_mutex_unlock (&self->push_lock);
+          g_free (old);
+          return;
+        }
+      g_mutex_unlock (&self->push_lock);
+    }
+
+  g_free (text);
+}
+
+static void
+job_free (Job *job)
+{
+  /* First: dropping the GTask below may finalize the store. */
+  if (job->text != NULL)
+    give_back_text_buffer (job->store, g_steal_pointer (&job->text), job->text_size);
+
+  g_free (job->rows);
+  g_strfreev (job->ids);
+  g_clear_error (&job->error);
+  g_free (job->moved_aside);
+  g_clear_pointer (&job->tasks, g_ptr_array_unref);
+  g_clear_object (&job->task);
+  g_clear_object (&job->cancellable);
+  g_clear_pointer (&job->context, g_main_context_unref);
+  g_mutex_clear (&job->mutex);
+  g_cond_clear (&job->cond);
+  g_free (job);
+}
+
+static void
+set_sqlite_error (GError     **error,
+                  sqlite3     *db,
+                  int          rc,
+                  const char  *what)
+{
+  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  /* Translators: the first %s says what failed, the second is SQLite's reason. */
+  g_set_error (error, LUMA_STORE_ERROR, LUMA_STORE_ERROR_FAILED,
+               _("%s: %s."), what, detail);
+}
+
+static gboolean
+rc_means_broken (int rc)
+{
+  int primary = rc & 0xff;
+
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+static int
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  return sqlite3_exec (db, sql, NULL, NULL, NULL);
+}
+
+/* Runs a statement that returns one value; @out_text and @out_int may be NULL. */
+static int
+query_one (sqlite3     *db,
+           const char  *sql,
+           char       **out_text,
+           gint64      *out_int)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (out_text != NULL)
+        *out_text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (out_int != NULL)
+        *out_int = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  else if (rc == SQLITE_DONE)
+    {
+      rc = SQLITE_OK;
+    }
+
+  sqlite3_finalize (stmt);
+
+  return rc;
+}
+
+/* PRAGMA quick_check answers one row "ok", or one row per problem. */
+static int
+quick_check (sqlite3  *db,
+             gboolean *ok)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint n_rows = 0;
+  gboolean saw_ok = FALSE;
+  int rc;
+
+  *ok = FALSE;
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+
+      n_rows++;
+      if (g_strcmp0 (text, "ok") == 0)
+        saw_ok = TRUE;
+      else
+        g_message ("Integrity check of the task history: %s", text);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return rc;
+
+  *ok = saw_ok && n_rows == 1;
+
+  return SQLITE_OK;
+}
+
+static void
+store_close_db (LumaStore *self)
+{
+  g_clear_pointer (&self->upsert, sqlite3_finalize);
+  g_clear_pointer (&self->remove, sqlite3_finalize);
+  if (self->db != NULL)
+    {
+      /* The last connection to close checkpoints the WAL and removes it. */
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+  self->wal_frames = 0;
+  g_atomic_int_set (&self->is_open, FALSE);
+}
+
+static int
+wal_hook_cb (void       *user_data,
+             sqlite3    *db,
+             const char *db_name,
+             int         n_frames)
+{
+  LumaStore *self = user_data;
+
+  self->wal_frames = n_frames;
+
+  return SQLITE_OK;
+}
+
+/* @interruptible: stops as soon as work is queued. */
+static void
+store_checkpoint (LumaStore *self,
+                  gboolean   interruptible)
+{
+  int n_log = 0;
+  int n_done = 0;
+  int rc;
+
+  if (self->db == NULL)
+    return;
+
+  if (interruptible)
+    {
+      g_mutex_lock (&self->push_lock);
+      self->checkpointing = g_async_queue_length (self->queue) <= 0;
+      g_mutex_unlock (&self->push_lock);
+
+      if (!self->checkpointing)
+        return;
+    }
+
+  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_done);
+
+  if (interruptible)
+    {
+      g_mutex_lock (&self->push_lock);
+      self->checkpointing = FALSE;
+      g_mutex_unlock (&self->push_lock);
+    }
+
+  if (rc == SQLITE_INTERRUPT)
+    {
+      g_debug ("Checkpoint interrupted by new work");
+      return;
+    }
+
+  if (rc != SQLITE_OK)
+    g_message ("Could not checkpoint the task history: %s", sqlite3_errmsg (self->db));
+  else
+    g_debug ("Checkpointed %d of %d WAL frames", n_done, n_log);
+
+  self->wal_frames = 0;
+}
+
+static gboolean
+store_migrate (LumaStore *self,
+               gint64     version,
+               gboolean  *broken,
+               GError   **error)
+{
+  for (gint64 v = version; v < LUMA_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *set_version = NULL;
+      int rc;
+
+      rc = exec_sql (self->db, "BEGIN IMMEDIATE");
+      if (rc == SQLITE_OK)
+        rc = exec_sql (self->db, migrations[v]);
+      if (rc == SQLITE_OK)
+        {
+          set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v + 1);
+          rc = exec_sql (self->db, set_version);
+        }
+      if (rc == SQLITE_OK)
+        rc = exec_sql (self->db, "COMMIT");
+
+      if (rc != SQLITE_OK)
+        {
+          g_autofree char *what = NULL;
+
+          *broken = rc_means_broken (rc);
+          what = g_strdup_printf (_("Could not update the task history to version %d"),
+                                  (int) (v + 1));
+          set_sqlite_error (error, self->db, rc, what);
+          exec_sql (self->db, "ROLLBACK");
+          return FALSE;
+        }
+
+      g_atomic_int_inc (&self->n_transactions);
+    }
+
+  return TRUE;
+}
+
+/* Opens, checks and migrates self->path. On failure @broken says whether
+ * the file itself is damaged (then it is worth moving aside). */
+static gboolean
+store_try_open (LumaStore *self,
+                gboolean  *broken,
+                GError   **error)
+{
+  g_autofree char *journal_mode = NULL;
+  gint64 version = 0;
+  gboolean ok = FALSE;
+  int rc;
+
+  *broken = FALSE;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  /* Another process (the CLI) may hold the lock for a moment. */
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* A new database gets 16 KiB pages: a poll round rewrites thousands of
+   * 1 KB records, and bigger pages halve the WAL frames it writes. (No
+   * effect on an existing database.) */
+  rc = exec_sql (self->db, "PRAGMA page_size = 16384");
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  /* The first read of the file: a file that is not a database fails here. */
+  rc = query_one (self->db, "PRAGMA journal_mode = WAL", &journal_mode, NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
+  if (g_ascii_strcasecmp (journal_mode, "wal") != 0)
+    g_message ("The task history at %s stays in journal mode %s", self->path, journal_mode);
+
+  /* In WAL mode NORMAL loses no committed transaction when the process
+   * dies; only a power cut may take the last few back. A cache that holds
+   * a 10,000-task save keeps its pages from spilling mid-transaction. */
+  rc = exec_sql (self->db,
+                 "PRAGMA synchronous = NORMAL;"
+                 "PRAGMA cache_size = -32768;"
+                 "PRAGMA wal_autocheckpoint = 0;"
+                 "PRAGMA journal_size_limit = 67108864;");
+  if (rc != SQLITE_OK)
+    goto failed;
+  sqlite3_wal_hook (self->db, wal_hook_cb, self);
+
+  rc = quick_check (self->db, &ok);
+  if (rc != SQLITE_OK)
+    goto failed;
+  if (!ok)
+    {
+      *broken = TRUE;
+      g_set_error (error, LUMA_STORE_ERROR, LUMA_STORE_ERROR_FAILED,
+                   _("The task history at “%s” is damaged."), self->path);
+      store_close_db (self);
+      return FALSE;
+    }
+
+  rc = query_one (self->db, "PRAGMA user_version", NULL, &version);
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  if (version > LUMA_STORE_SCHEMA_VERSION || version < 0)
+    {
+      g_set_error (error, LUMA_STORE_ERROR, LUMA_STORE_ERROR_NEWER_SCHEMA,
+                   _("The task history at “%s” was written by a newer version of Luma Tasks "
+                     "(schema %d; this version knows up to %d). It was left untouched: "
+                     "update Luma Tasks to open it."),
+                   self->path, (int) version, LUMA_STORE_SCHEMA_VERSION);
+      store_close_db (self);
+      return FALSE;
+    }
+
+  if (!store_migrate (self, version, broken, error))
+    {
+      store_close_db (self);
+      return FALSE;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, UPSERT_SQL, -1, SQLITE_PREPARE_PERSISTENT,
+                           &self->upsert, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db, REMOVE_SQL, -1, SQLITE_PREPARE_PERSISTENT,
+                             &self->remove, NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  /* Positions only grow: a new row goes after every row there is. */
+  rc = query_one (self->db, "SELECT coalesce (max (position), 0) + 1 FROM tasks",
+                  NULL, &self->next_position);
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  g_atomic_int_set (&self->is_open, TRUE);
+
+  return TRUE;
+
+failed:
+  *broken = rc_means_broken (rc);
+  set_sqlite_error (error, self->db, rc, _("Could not open the task history"));
+  store_close_db (self);
+
+  return FALSE;
+}
+
+static gboolean
+rename_if_exists (const char  *from,
+                  const char  *to,
+                  GError     **error)
+{
+  if (g_rename (from, to) == 0 || errno == ENOENT)
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+               _("Could not move the damaged task history aside: %s."),
+               g_strerror (errno));
+
+  return FALSE;
+}
+
+/* Renames the database and its companions to "<path>.broken-<time>". */
+static gboolean
+store_move_aside (LumaStore  *self,
+                  char      **moved_aside,
+                  GError    **error)
+{
+  static const char * const companions[] = { "-wal", "-shm", "-journal" };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = NULL;
+
+  for (guint n = 1; target == NULL; n++)
+    {
+      g_autofree char *candidate = NULL;
+
+      if (n == 1)
+        candidate = g_strdup_printf ("%s.broken-%s", self->path, stamp);
+      else
+        candidate = g_strdup_printf ("%s.broken-%s-%u", self->path, stamp, n);
+
+      if (!g_file_test (candidate, G_FILE_TEST_EXISTS))
+        target = g_steal_pointer (&candidate);
+    }
+
+  if (!rename_if_exists (self->path, target, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *from = g_strconcat (self->path, companions[i], NULL);
+      g_autofree char *to = g_strconcat (target, companions[i], NULL);
+
+      if (!rename_if_exists (from, to, error))
+        return FALSE;
+    }
+
+  g_message ("The damaged task history was moved to %s", target);
+
+  if (moved_aside != NULL)
+    *moved_aside = g_steal_pointer (&target);
+
+  return TRUE;
+}
+
+/* A file that does not start like a database. Checked before SQLite sees
+ * it: SQLite would delete a WAL beside such a file, and the WAL may hold
+ * what is left of the tasks. An empty file is a new database. */
+static gboolean
+header_is_broken (const char *path)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[sizeof magic];
+  gsize n_read = 0;
+  FILE *file;
+
+  file = g_fopen (path, "rb");
+  if (file == NULL)
+    return FALSE;
+
+  n_read = fread (header, 1, sizeof header, file);
+  fclose (file);
+
+  return n_read > 0 && (n_read < sizeof header || memcmp (header, magic, sizeof magic) != 0);
+}
+
+static gboolean
+store_open (LumaStore  *self,
+            char      **moved_aside,
+            GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = NULL;
+  gboolean broken = FALSE;
+
+  if (self->db != NULL)
+    return TRUE;
+
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not create the folder “%s”: %s."),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (header_is_broken (self->path))
+    {
+      broken = TRUE;
+      g_set_error (&local_error, LUMA_STORE_ERROR, LUMA_STORE_ERROR_FAILED,
+                   _("The task history at “%s” is not a database."), self->path);
+    }
+  else if (store_try_open (self, &broken, &local_error))
+    {
+      return TRUE;
+    }
+
+  if (!broken)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_message ("%s", local_error->message);
+
+  if (!store_move_aside (self, moved_aside, error))
+    return FALSE;
+
+  return store_try_open (self, &broken, error);
+}
+
+static gboolean
+store_require_open (LumaStore  *self,
+                    GError    **error)
+{
+  if (self->db != NULL)
+    return TRUE;
+
+  g_set_error_literal (error, LUMA_STORE_ERROR, LUMA_STORE_ERROR_NOT_OPEN,
+                       _("The task history is not open."));
+
+  return FALSE;
+}
+
+static GPtrArray *
+store_load (LumaStore  *self,
+            GError    **error)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!store_require_open (self, error))
+    return NULL;
+
+  rc = sqlite3_prepare_v2 (self->db, LOAD_SQL, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, _("Could not read the task history"));
+      return NULL;
+    }
+
+  tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *record = (const char *) sqlite3_column_text (stmt, 3);
+      LumaTask *task;
+
+      if (id == NULL)
+        continue;
+
+      task = luma_task_new_from_json (id,
+                                      sqlite3_column_int64 (stmt, 1),
+                                      record,
+                                      sqlite3_column_int (stmt, 2) != 0);
+      if (task != NULL)
+        g_ptr_array_add (tasks, task);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (error, self->db, rc, _("Could not read the task history"));
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  sqlite3_finalize (stmt);
+
+  return g_steal_pointer (&tasks);
+}
+
+static gboolean
+store_commit (LumaStore   *self,
+              const char  *what,
+              GError     **error)
+{
+  int rc = exec_sql (self->db, "COMMIT");
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, what);
+      exec_sql (self->db, "ROLLBACK");
+      return FALSE;
+    }
+
+  g_atomic_int_inc (&self->n_transactions);
+
+  return TRUE;
+}
+
+/* Microseconds of CPU this thread used: save timings without the other
+ * processes' share. */
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static gboolean
+store_save (LumaStore  *self,
+            TaskRow    *rows,
+            guint       n_rows,
+            GError    **error)
+{
+  const char *what = _("Could not save the task history");
+  gint64 start = g_get_monotonic_time ();
+  gint64 start_cpu = thread_cpu_time ();
+  gint64 written;
+  int rc;
+
+  if (!store_require_open (self, error))
+    return FALSE;
+
+  if (n_rows == 0)
+    return TRUE;
+
+  rc = exec_sql (self->db, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, what);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      sqlite3_stmt *stmt = self->upsert;
+
+      sqlite3_bind_text (stmt, 1, rows[i].id, rows[i].id_length, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, self->next_position++);
+      sqlite3_bind_int64 (stmt, 3, rows[i].added_at);
+      sqlite3_bind_int (stmt, 4, rows[i].not_found ? 1 : 0);
+      if (rows[i].record != NULL)
+        sqlite3_bind_text (stmt, 5, rows[i].record, rows[i].record_length, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 5);
+
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, self->db, rc, what);
+          sqlite3_clear_bindings (stmt);
+          exec_sql (self->db, "ROLLBACK");
+          return FALSE;
+        }
+    }
+
+  sqlite3_clear_bindings (self->upsert);
+  written = g_get_monotonic_time ();
+
+  if (!store_commit (self, what, error))
+    return FALSE;
+
+  g_debug ("Saved %u tasks in %.1f ms (commit %.1f ms, CPU %.1f ms)", n_rows,
+           (g_get_monotonic_time () - start) / 1000.0,
+           (g_get_monotonic_time () - written) / 1000.0,
+           (thread_cpu_time () - start_cpu) / 1000.0);
+
+  return TRUE;
+}
+
+static gboolean
+store_remove (LumaStore  *self,
+              char      **ids,
+              guint       n_ids,
+              GError    **error)
+{
+  const char *what = _("Could not remove tasks from the task history");
+  int rc;
+
+  if (!store_require_open (self, error))
+    return FALSE;
+
+  if (n_ids == 0)
+    return TRUE;
+
+  rc = exec_sql (self->db, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, what);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      sqlite3_bind_text (self->remove, 1, ids[i], -1, SQLITE_STATIC);
+      rc = sqlite3_step (self->remove);
+      sqlite3_reset (self->remove);
+
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (error, self->db, rc, what);
+          sqlite3_clear_bindings (self->remove);
+          exec_sql (self->db, "ROLLBACK");
+          return FALSE;
+        }
+    }
+
+  sqlite3_clear_bindings (self->remove);
+
+  return store_commit (self, what, error);
+}
+
+static void
+job_run (LumaStore *self,
+         Job       *job)
+{
+  /* The connection belongs to this one thread. */
+  g_assert (g_thread_self () == self->thread);
+
+  if (job->cancellable != NULL &&
+      g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
+    return;
+
+  switch (job->kind)
+    {
+    case JOB_OPEN:
+      store_open (self, &job->moved_aside, &job->error);
+      break;
+
+    case JOB_LOAD:
+      job->tasks = store_load (self, &job->error);
+      break;
+
+    case JOB_SAVE:
+      store_save (self, job->rows, job->n_rows, &job->error);
+      break;
+
+    case JOB_REMOVE:
+      store_remove (self, job->ids, job->n_ids, &job->error);
+      break;
+
+    case JOB_CLOSE:
+    case JOB_QUIT:
+      store_close_db (self);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+job_return_cb (gpointer data)
+{
+  Job *job = data;
+  GTask *task = job->task;
+
+  if (job->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&job->error));
+    }
+  else
+    {
+      switch (job->kind)
+        {
+        case JOB_OPEN:
+          g_task_return_pointer (task, g_steal_pointer (&job->moved_aside), g_free);
+          break;
+
+        case JOB_LOAD:
+          g_task_return_pointer (task, g_steal_pointer (&job->tasks),
+                                 (GDestroyNotify) g_ptr_array_unref);
+          break;
+
+        case JOB_SAVE:
+        case JOB_REMOVE:
+          g_task_return_boolean (task, TRUE);
+          break;
+
+        case JOB_CLOSE:
+        case JOB_QUIT:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  job_free (job);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands the finished job back: the worker must not touch it afterwards. */
+static void
+job_complete (Job *job)
+{
+  if (job->sync)
+    {
+      g_mutex_lock (&job->mutex);
+      job->done = TRUE;
+      g_cond_signal (&job->cond);
+      g_mutex_unlock (&job->mutex);
+    }
+  else if (job->task != NULL)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, job_return_cb, job, NULL);
+      g_source_set_static_name (source, "[luma-store] return");
+      g_source_attach (source, job->context);
+      g_source_unref (source);
+    }
+  else
+    {
+      job_free (job);
+    }
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  LumaStore *self = data;
+  gboolean quit = FALSE;
+
+  while (!quit)
+    {
+      Job *job;
+
+      if (self->wal_frames >= CHECKPOINT_MIN_FRAMES)
+        {
+          job = g_async_queue_timeout_pop (self->queue, CHECKPOINT_IDLE_US);
+          if (job == NULL)
+            {
+              store_checkpoint (self, TRUE);
+              continue;
+            }
+        }
+      else
+        {
+          job = g_async_queue_pop (self->queue);
+        }
+
+      quit = job->kind == JOB_QUIT;
+      job_run (self, job);
+      job_complete (job);
+
+      if (self->wal_frames >= CHECKPOINT_FORCE_FRAMES)
+        store_checkpoint (self, FALSE);
+    }
+
+  return NULL;
+}
+
+static void
+push_job (LumaStore *self,
+          Job       *job)
+{
+  g_mutex_lock (&self->push_lock);
+  g_async_queue_push (self->queue, job);
+  /* Thread-safe by design; the connection stays open while checkpointing. */
+  if (self->checkpointing)
+    sqlite3_interrupt (self->db);
+  g_mutex_unlock (&self->push_lock);
+}
+
+static void
+queue_async (LumaStore           *self,
+             Job                 *job,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  g_task_set_name (job->task, "[luma-store]");
+  job->context = g_main_context_ref (g_task_get_context (job->task));
+  g_set_object (&job->cancellable, cancellable);
+
+  /* A save or removal that ran is reported as done even if cancelled late. */
+  if (job->kind == JOB_SAVE || job->kind == JOB_REMOVE)
+    g_task_set_check_cancellable (job->task, FALSE);
+
+  push_job (self, job);
+}
+
+/* Queues @job and waits for it; the caller frees it. */
+static void
+run_sync (LumaStore *self,
+          Job       *job)
+{
+  job->sync = TRUE;
+
+  g_mutex_lock (&job->mutex);
+  push_job (self, job);
+  while (!job->done)
+    g_cond_wait (&job->cond, &job->mutex);
+  g_mutex_unlock (&job->mutex);
+}
+
+static Job *
+save_job_new (LumaStore        *self,
+              LumaTask * const *tasks,
+              guint             n_tasks)
+{
+  Job *job = job_new (JOB_SAVE);
+
+  gsize *id_lengths = g_new (gsize, n_tasks * 2);
+  gsize *record_lengths = id_lengths + n_tasks;
+  gsize total = 0;
+  char *p;
+
+  job->rows = g_new (TaskRow, n_tasks);
+  job->n_rows = n_tasks;
+
+  /* One buffer for every string: 10,000 records are one copy, not 20,000
+   * allocations. */
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      const char *record = luma_task_get_record_json (tasks[i]);
+
+      id_lengths[i] = strlen (luma_task_get_id (tasks[i])) + 1;
+      record_lengths[i] = record != NULL ? strlen (record) + 1 : 0;
+      total += id_lengths[i] + record_lengths[i];
+    }
+
+  job->store = self;
+  job->text = p = take_text_buffer (self, MAX (total, 1), &job->text_size);
+
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      LumaTask *task = tasks[i];
+      TaskRow *row = &job->rows[i];
+
+      row->id = memcpy (p, luma_task_get_id (task), id_lengths[i]);
+      row->id_length = (int) id_lengths[i] - 1;
+      p += id_lengths[i];
+
+      if (record_lengths[i] > 0)
+        {
+          row->record = memcpy (p, luma_task_get_record_json (task), record_lengths[i]);
+          row->record_length = (int) record_lengths[i] - 1;
+          p += record_lengths[i];
+        }
+      else
+        {
+          row->record = NULL;
+          row->record_length = 0;
+        }
+
+      row->added_at = luma_task_get_added_at (task);
+      row->not_found = luma_task_get_state (task) == LUMA_TASK_STATE_NOT_FOUND;
+    }
+
+  g_free (id_lengths);
+
+  return job;
+}
+
+static Job *
+remove_job_new (const char * const *ids,
+                guint               n_ids)
+{
+  Job *job = job_new (JOB_REMOVE);
+
+  job->ids = g_new0 (char *, n_ids + 1);
+  job->n_ids = n_ids;
+  for (guint i = 0; i < n_ids; i++)
+    job->ids[i] = g_strdup (ids[i]);
+
+  return job;
+}
+
+static void
+luma_store_finalize (GObject *object)
+{
+  LumaStore *self = (LumaStore *)object;
+
+  push_job (self, job_new (JOB_QUIT));
+  g_thread_join (self->thread);
+
+  g_async_queue_unref (self->queue);
+  g_mutex_clear (&self->push_lock);
+  g_free (self->spare_text);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (luma_store_parent_class)->finalize (object);
+}
+
+static void
+luma_store_constructed (GObject *object)
+{
+  LumaStore *self = (LumaStore *)object;
+
+  G_OBJECT_CLASS (luma_store_parent_class)->constructed (object);
+
+  if (self->path == NULL)
+    self->path = g_build_filename (g_get_user_data_dir (), "luma-tasks", "tasks.db", NULL);
+
+  self->thread = g_thread_new ("luma-store", worker_main, self);
+}
+
+static void
+luma_store_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  LumaStore *self = LUMA_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+luma_store_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  LumaStore *self = LUMA_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+luma_store_class_init (LumaStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = luma_store_constructed;
+  object_class->finalize = luma_store_finalize;
+  object_class->get_property = luma_store_get_property;
+  object_class->set_property = luma_store_set_property;
+
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+luma_store_init (LumaStore *self)
+{
+  self->queue = g_async_queue_new ();
+  g_mutex_init (&self->push_lock);
+  self->next_position = 1;
+}
+
+LumaStore *
+luma_store_new (const char *path)
+{
+  return g_object_new (LUMA_TYPE_STORE, "path", path, NULL);
+}
+
+const char *
+luma_store_get_path (LumaStore *self)
+{
+  g_return_val_if_fail (LUMA_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+gboolean
+luma_store_get_is_open (LumaStore *self)
+{
+  g_return_val_if_fail (LUMA_IS_STORE (self), FALSE);
+
+  return g_atomic_int_get (&self->is_open);
+}
+
+guint
+luma_store_get_n_transactions (LumaStore *self)
+{
+  g_return_val_if_fail (LUMA_IS_STORE (self), 0);
+
+  return g_atomic_int_get (&self->n_transactions);
+}
+
+void
+luma_store_open_async (LumaStore           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  queue_async (self, job_new (JOB_OPEN), luma_store_open_async,
+               cancellable, callback, user_data);
+}
+
+gboolean
+luma_store_open_finish (LumaStore     *self,
+                        GAsyncResult  *result,
+                        char         **moved_aside,
+                        GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (LUMA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == luma_store_open_async, FALSE);
+
+  path = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (moved_aside != NULL)
+    *moved_aside = g_steal_pointer (&path);
+
+  return TRUE;
+}
+
+void
+luma_store_load_async (LumaStore           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  queue_async (self, job_new (JOB_LOAD), luma_store_load_async,
+               cancellable, callback, user_data);
+}
+
+GPtrArray *
+luma_store_load_finish (LumaStore     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (LUMA_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == luma_store_load_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+luma_store_save_tasks_async (LumaStore           *self,
+                             LumaTask * const    *tasks,
+                             guint                n_tasks,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_STORE (self));
+  g_return_if_fail (tasks != NULL || n_tasks == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  queue_async (self, save_job_new (self, tasks, n_tasks), luma_store_save_tasks_async,
+               cancellable, callback, user_data);
+}
+
+gboolean
+luma_store_save_tasks_finish (LumaStore     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (LUMA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == luma_store_save_tasks_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+luma_store_remove_ids_async (LumaStore           *self,
+                             const char * const  *ids,
+                             guint                n_ids,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_STORE (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  queue_async (self, remove_job_new (ids, n_ids), luma_store_remove_ids_async,
+               cancellable, callback, user_data);
+}
+
+gboolean
+luma_store_remove_ids_finish (LumaStore     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (LUMA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == luma_store_remove_ids_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+luma_store_open_sync (LumaStore  *self,
+                      char      **moved_aside,
+                      GError    **error)
+{
+  Job *job;
+  gboolean ok;
+
+  g_return_val_if_fail (LUMA_IS_STORE (self), FALSE);
+
+  job = job_new (JOB_OPEN);
+  run_sync (self, job);
+
+  ok = job->error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&job->error));
+  else if (moved_aside != NULL)
+    *moved_aside = g_steal_pointer (&job->moved_aside);
+
+  job_free (job);
+
+  return ok;
+}
+
+GPtrArray *
+luma_store_load_sync (LumaStore  *self,
+                      GError    **error)
+{
+  GPtrArray *tasks;
+  Job *job;
+
+  g_return_val_if_fail (LUMA_IS_STORE (self), NULL);
+
+  job = job_new (JOB_LOAD);
+  run_sync (self, job);
+
+  if (job->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&job->error));
+  tasks = g_steal_pointer (&job->tasks);
+
+  job_free (job);
+
+  return tasks;
+}
+
+gboolean
+luma_store_save_tasks_sync (LumaStore        *self,
+                            LumaTask * const *tasks,
+                            guint             n_tasks,
+                            GError          **error)
+{
+  Job *job;
+  gboolean ok;
+
+  g_return_val_if_fail (LUMA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL || n_tasks == 0, FALSE);
+
+  job = save_job_new (self, tasks, n_tasks);
+  run_sync (self, job);
+
+  ok = job->error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&job->error));
+
+  job_free (job);
+
+  return ok;
+}
+
+gboolean
+luma_store_remove_ids_sync (LumaStore          *self,
+                            const char * const *ids,
+                            guint               n_ids,
+                            GError            **error)
+{
+  Job *job;
+  gboolean ok;
+
+  g_return_val_if_fail (LUMA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+
+  job = remove_job_new (ids, n_ids);
+  run_sync (self, job);
+
+  ok = job->error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&job->error));
+
+  job_free (job);
+
+  return ok;
+}
+
+void
+luma_store_close (LumaStore *self)
+{
+  Job *job;
+
+  g_return_if_fail (LUMA_IS_STORE (self));
+
+  job = job_new (JOB_CLOSE);
+  run_sync (self, job);
+  job_free (job);
+}
