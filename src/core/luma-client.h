@@ -92,6 +92,26 @@ LumaBatchResult *luma_client_fetch_finish         (LumaClient          *self,
                                                    GAsyncResult        *result,
                                                    GError             **error);
 
+/* Checks the token with one cheap request (a task nobody has): TRUE when the
+ * service accepted it, else FALSE with the error (LUMA_ERROR_INVALID_TOKEN,
+ * LUMA_ERROR_TOKEN_MISMATCHED, a network error…). */
+void             luma_client_check_token_async    (LumaClient          *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean         luma_client_check_token_finish   (LumaClient          *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
+/* The first backoff delay between retries (default 1000 ms; it doubles each
+ * retry, ±20 % jitter, capped at 60 s). Tests make it short. A 429's
+ * Retry-After is obeyed instead when it can be read (up to 10 minutes). */
+void             luma_client_set_backoff_base_ms  (LumaClient          *self,
+                                                   guint                base_ms);
+
+/* Signal "retrying" (GError *error, double delay_seconds): emitted before
+ * each wait between two attempts, e.g. "Rate limited — retrying in 8 s". */
+
 /* Parses an HTTP date or a number of seconds; returns the delay in seconds
  * from @now (a negative value when the header cannot be used). */
 double           luma_client_parse_retry_after    (const char          *value,

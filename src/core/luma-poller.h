@@ -24,7 +24,24 @@ G_DECLARE_FINAL_TYPE (LumaPoller, luma_poller, LUMA, POLLER, GObject)
  * Properties: "busy" (a poll is in flight), "paused" (network down),
  * "next-poll" (monotonic µs of the next poll, 0 when none is planned).
  * Signals: "polled" (LumaBatchResult*, GPtrArray *changed_tasks) after each
- * poll was applied to the list, "error" (GError*) when a poll failed. */
+ * poll was applied to the list, "error" (GError*) when a poll failed.
+ *
+ * Construct-only properties: "client", "list", and "network-monitor" (any
+ * GNetworkMonitor; g_network_monitor_get_default() when not given — tests
+ * pass one of their own to simulate the network going down). When the
+ * network comes back, a poll is made at once and the schedule starts over.
+ *
+ * Tasks in a state word the app does not know are polled at the slowest
+ * pace: they are included only in polls made once the schedule has reached
+ * its longest interval (and in refresh_now), and when they are the only
+ * unfinished tasks, the schedule goes straight to its longest interval.
+ * New unfinished tasks in the list ("n-unfinished" grows) start the schedule
+ * over; with none, no poll is planned ("next-poll" is 0).
+ *
+ * A poll applies the records with luma_task_list_apply_records(), marks the
+ * IDs the service left out as not found, and sets the fetch error on the
+ * tasks of a failed chunk (clearing it on those that came back): it never
+ * removes or resets a task. */
 
 LumaPoller *luma_poller_new           (LumaClient   *client,
                                        LumaTaskList *list);
