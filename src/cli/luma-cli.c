@@ -17,11 +17,13 @@
 
 #include <glib/gi18n.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "luma-client.h"
 #include "luma-error.h"
 #include "luma-export.h"
 #include "luma-ids.h"
+#include "luma-media-cache.h"
 #include "luma-secret.h"
 #include "luma-task-state.h"
 
@@ -34,6 +36,9 @@
 #define WAIT_FIRST_MS  5000
 #define WAIT_MAX_MS    60000
 #define WAIT_FACTOR    1.5
+
+/* The largest file of IDs `get` reads. */
+#define MAX_ID_FILE_SIZE (64 * 1024 * 1024)
 
 static const char *summary =
   N_("Commands:\n"
@@ -61,6 +66,7 @@ typedef struct
   char       *token;
   char       *format_name;
   char       *output;
+  char       *download;
   gboolean    wait;
   int         timeout;
   int         batch_size;
@@ -84,6 +90,7 @@ get_clear (Get *get)
   g_clear_pointer (&get->token, g_free);
   g_clear_pointer (&get->format_name, g_free);
   g_clear_pointer (&get->output, g_free);
+  g_clear_pointer (&get->download, g_free);
   g_clear_object (&get->client);
   g_clear_pointer (&get->ids, g_strfreev);
   g_clear_pointer (&get->records, g_hash_table_unref);
@@ -168,7 +175,18 @@ get_collect_ids (Get         *get,
         {
           g_autofree char *contents = NULL;
           g_autoptr(GError) local_error = NULL;
+          GStatBuf st;
           gsize length;
+
+          /* A list of IDs is never this big: refuse before reading a huge
+           * (or sparse) file into memory. */
+          if (g_stat (arg, &st) == 0 && st.st_size > MAX_ID_FILE_SIZE)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("“%s” is too large to be a list of task IDs (over %d MiB)."),
+                           arg, MAX_ID_FILE_SIZE / (1024 * 1024));
+              return FALSE;
+            }
 
           if (!g_file_get_contents (arg, &contents, &length, &local_error))
             {
@@ -511,6 +529,35 @@ get_write (Get        *get,
   return TRUE;
 }
 
+/* --download: the video and thumbnail of every completed task, atomically,
+ * skipping files already complete. Keeps going after a failure so one dead
+ * link does not cost the rest; returns FALSE if any failed. */
+static gboolean
+get_download (Get *get)
+{
+  g_autoptr(GFile) dir = g_file_new_for_commandline_arg (get->download);
+  gboolean ok = TRUE;
+
+  for (guint i = 0; get->ids[i] != NULL; i++)
+    {
+      JsonObject *record = g_hash_table_lookup (get->records, get->ids[i]);
+      g_autoptr(GError) error = NULL;
+
+      if (record == NULL)
+        continue;
+
+      if (!luma_media_download_task_sync (NULL, record, dir, get->progress, &error))
+        {
+          g_autofree char *text = luma_error_describe (error);
+
+          g_printerr (_("luma-tasks-cli get: could not save the media of %s: %s\n"), get->ids[i], text);
+          ok = FALSE;
+        }
+    }
+
+  return ok;
+}
+
 static int
 cli_get (int    argc,
          char **argv)
@@ -523,6 +570,7 @@ cli_get (int    argc,
   g_auto(GStrv) args = NULL;
   const char *env_url;
   const char *env_token;
+  int status_download = EXIT_SUCCESS;
   int status;
   const GOptionEntry entries[] = {
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &get.base_url,
@@ -541,6 +589,8 @@ cli_get (int    argc,
       N_("Task IDs per request (default 50)"), N_("N") },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &get.jobs,
       N_("Requests in flight at once (default 4)"), N_("N") },
+    { "download", 'd', 0, G_OPTION_ARG_FILENAME, &get.download,
+      N_("Also save each completed task’s video and thumbnail in DIR"), N_("DIR") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &args, NULL, NULL },
     { NULL }
   };
@@ -635,8 +685,8 @@ cli_get (int    argc,
   if (get.wait && get.error == NULL)
     get_wait (&get);
 
-  /* Steps over the retrieved records (saving media, …) belong here, before
-   * the records are written and the exit status is decided. */
+  if (get.download != NULL && !get_download (&get))
+    status_download = EXIT_FAILED;
 
   /* A failure that retrieved nothing writes nothing: an existing --output
    * file is left as it was. */
@@ -671,6 +721,10 @@ cli_get (int    argc,
     {
       status = EXIT_SUCCESS;
     }
+
+  /* A media download that failed is a failed request too. */
+  if (status_download == EXIT_FAILED)
+    return EXIT_FAILED;
 
   return status;
 }

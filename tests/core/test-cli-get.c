@@ -328,6 +328,77 @@ test_cli_get_output (void)
   g_assert_null (strstr (contents, UNKNOWN_ID));
 }
 
+/* Counts the logged requests for @path_prefix with @method, and fails if any
+ * of them carried an Authorization header. */
+static guint
+count_media_requests (LumaTestSim *sim,
+                      const char  *method)
+{
+  g_autoptr(JsonArray) log = luma_test_sim_get_log (sim);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+
+      if (!g_str_has_prefix (json_object_get_string_member (entry, "path"), "/media/"))
+        continue;
+      g_assert_false (json_object_get_boolean_member (entry, "authorization"));
+      if (g_str_equal (json_object_get_string_member (entry, "method"), method))
+        n++;
+    }
+
+  return n;
+}
+
+static void
+assert_same_file (const char *a,
+                  const char *b)
+{
+  g_autofree char *contents_a = NULL;
+  g_autofree char *contents_b = NULL;
+  gsize length_a, length_b;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (a, &contents_a, &length_a, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (b, &contents_b, &length_b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents_a, length_a, contents_b, length_b);
+}
+
+static void
+test_cli_get_download (void)
+{
+  g_autoptr(LumaTestSim) sim = luma_test_sim_startv (NULL);
+  g_auto(Run) run = { 0 };
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "media", NULL);
+  g_autofree char *video = g_build_filename (dir, SEED_ID_1 ".mp4", NULL);
+  g_autofree char *thumbnail = g_build_filename (dir, SEED_ID_1 ".jpg", NULL);
+  g_autofree char *expected_video = g_build_filename (g_getenv ("LUMA_TASKS_MEDIA_DIR"), "landscape.mp4", NULL);
+  g_autofree char *expected_thumbnail = g_build_filename (g_getenv ("LUMA_TASKS_MEDIA_DIR"), "landscape.jpg", NULL);
+  const char *base = luma_test_sim_get_base_url (sim);
+  const char *token = luma_test_sim_get_token (sim);
+
+  /* Both completed seed tasks are saved, byte for byte; an unfinished task
+   * has nothing to save and is no failure. */
+  run_cli (&run, (const char *[]) { "get", "--base-url", base, "--token", token, "--download", dir,
+                                    SEED_ID_1, SEED_ID_2, PROCESSING_ID, NULL }, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_same_file (video, expected_video);
+  assert_same_file (thumbnail, expected_thumbnail);
+  g_assert_cmpuint (count_files (dir), ==, 4);
+  g_assert_cmpuint (count_media_requests (sim, "GET"), ==, 4);
+
+  /* A second run finds the files complete and downloads nothing again. */
+  luma_test_sim_clear_log (sim);
+  run_cli (&run, (const char *[]) { "get", "--base-url", base, "--token", token, "--download", dir,
+                                    SEED_ID_1, SEED_ID_2, NULL }, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (count_media_requests (sim, "GET"), ==, 0);
+  g_assert_cmpuint (count_files (dir), ==, 4);
+}
+
 static void
 test_cli_get_wait (void)
 {
@@ -452,6 +523,7 @@ main (int   argc,
   g_test_add_func ("/cli-get/help", test_cli_get_help);
   g_test_add_func ("/cli-get/inputs", test_cli_get_inputs);
   g_test_add_func ("/cli-get/output", test_cli_get_output);
+  g_test_add_func ("/cli-get/download", test_cli_get_download);
   g_test_add_func ("/cli-get/wait", test_cli_get_wait);
   g_test_add_func ("/cli-get/wait-timeout", test_cli_get_wait_timeout);
   g_test_add_func ("/cli-get/token-not-logged", test_cli_get_token_not_logged);
