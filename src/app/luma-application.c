@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "luma-application.h"
+#include "luma-ids.h"
 #include "luma-window.h"
 
 struct _LumaApplication
@@ -25,23 +26,91 @@ luma_application_new (void)
 {
   return g_object_new (LUMA_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
+}
+
+static LumaWindow *
+get_window (LumaApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL || !LUMA_IS_WINDOW (window))
+    {
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+        if (LUMA_IS_WINDOW (l->data))
+          return l->data;
+      return luma_window_new (self);
+    }
+
+  return LUMA_WINDOW (window);
 }
 
 static void
 luma_application_activate (GApplication *app)
 {
-  GtkWindow *window;
-
   g_assert (LUMA_IS_APPLICATION (app));
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (luma_window_new (LUMA_APPLICATION (app)));
+  gtk_window_present (GTK_WINDOW (get_window (LUMA_APPLICATION (app))));
+}
 
-  gtk_window_present (window);
+static void
+luma_application_open (GApplication  *app,
+                       GFile        **files,
+                       int            n_files,
+                       const char    *hint)
+{
+  LumaWindow *window = get_window (LUMA_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  luma_window_open_files (window, files, (guint) n_files);
+}
+
+/* Runs in the first instance, also for the arguments of a second one: task
+ * IDs are added as text, every other argument is a file of text. */
+static int
+luma_application_command_line (GApplication            *app,
+                               GApplicationCommandLine *command_line)
+{
+  LumaWindow *window = get_window (LUMA_APPLICATION (app));
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  int argc = 0;
+
+  argv = g_application_command_line_get_arguments (command_line, &argc);
+  for (int i = 1; i < argc; i++)
+    {
+      if (luma_ids_is_valid (argv[i]))
+        {
+          g_string_append (ids, argv[i]);
+          g_string_append_c (ids, '\n');
+        }
+      else
+        g_ptr_array_add (files, g_application_command_line_create_file_for_arg (command_line, argv[i]));
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (ids->len > 0)
+    luma_window_add_text (window, ids->str);
+  if (files->len > 0)
+    luma_window_open_files (window, (GFile **) files->pdata, files->len);
+
+  return EXIT_SUCCESS;
+}
+
+static void
+luma_application_select_task_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  LumaApplication *self = user_data;
+  LumaWindow *window = get_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  luma_window_select_task (window, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -86,6 +155,7 @@ luma_application_quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "quit", luma_application_quit_action },
   { "about", luma_application_about_action },
+  { "select-task", luma_application_select_task_action, "s" },
 };
 
 static void
@@ -110,6 +180,8 @@ luma_application_class_init (LumaApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = luma_application_activate;
+  app_class->open = luma_application_open;
+  app_class->command_line = luma_application_command_line;
   app_class->startup = luma_application_startup;
 }
 
