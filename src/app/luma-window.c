@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "luma-error.h"
@@ -1191,6 +1193,57 @@ on_tracker_poller_changed (LumaWindow *self)
 
 /* Loading the history */
 
+/* For the start-up benchmarks (tests/bench/bench-startup.c): with
+ * LUMA_TASKS_BENCH=first-frame the first frame painted once the history is
+ * loaded prints when it came (monotonic µs, the clock the benchmark shares),
+ * the resident memory and the number of tasks, then the app quits. */
+static void
+on_bench_after_paint (GdkFrameClock *clock,
+                      LumaWindow    *self)
+{
+  g_autofree char *status = NULL;
+  const char *rss;
+  GApplication *app;
+
+  g_signal_handlers_disconnect_by_func (clock, on_bench_after_paint, self);
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (rss = strstr (status, "VmRSS:")) != NULL)
+    rss += strlen ("VmRSS:");
+  else
+    rss = "0";
+
+  g_print ("FIRST-FRAME %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %u\n",
+           g_get_monotonic_time (),
+           g_ascii_strtoull (rss, NULL, 10) * 1024,
+           g_list_model_get_n_items (G_LIST_MODEL (self->list)));
+
+  app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  if (app != NULL)
+    g_application_quit (app);
+}
+
+static void
+bench_report_next_frame (LumaWindow *self)
+{
+  GdkFrameClock *clock;
+
+  if (g_strcmp0 (g_getenv ("LUMA_TASKS_BENCH"), "first-frame") != 0)
+    return;
+
+  /* Loaded before the window was shown: wait for it to be. */
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL)
+    {
+      g_signal_connect (self, "map", G_CALLBACK (bench_report_next_frame), NULL);
+      return;
+    }
+  g_signal_handlers_disconnect_by_func (self, bench_report_next_frame, NULL);
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_bench_after_paint), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 on_loaded (GObject      *object,
            GAsyncResult *result,
@@ -1238,6 +1291,7 @@ on_loaded (GObject      *object,
   rebuild_filter_menu (self);
   update_list_page (self);
   update_status (self);
+  bench_report_next_frame (self);
 }
 
 gboolean
