@@ -11,12 +11,15 @@
 #include <glib/gi18n.h>
 
 #include "luma-application.h"
+#include "luma-media-cache.h"
 #include "luma-ids.h"
 #include "luma-window.h"
 
 struct _LumaApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
 };
 
 G_DEFINE_FINAL_TYPE (LumaApplication, luma_application, ADW_TYPE_APPLICATION)
@@ -158,6 +161,17 @@ static const GActionEntry app_actions[] = {
   { "select-task", luma_application_select_task_action, "s" },
 };
 
+/* The media cache's size bound follows its setting, for this process. */
+static void
+on_media_cache_size_changed (GSettings  *settings,
+                             const char *key,
+                             gpointer    user_data)
+{
+  guint mebibytes = g_settings_get_uint (settings, "media-cache-size");
+
+  luma_media_cache_set_max_size (luma_media_cache_get_default (), (guint64) mebibytes * 1024 * 1024);
+}
+
 static void
 luma_application_startup (GApplication *app)
 {
@@ -172,12 +186,30 @@ luma_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                          "app.quit",
                                          (const char *[]) { "<primary>q", NULL });
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect (self->settings, "changed::media-cache-size",
+                    G_CALLBACK (on_media_cache_size_changed), NULL);
+  on_media_cache_size_changed (self->settings, "media-cache-size", NULL);
+}
+
+static void
+luma_application_finalize (GObject *object)
+{
+  LumaApplication *self = LUMA_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (luma_application_parent_class)->finalize (object);
 }
 
 static void
 luma_application_class_init (LumaApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = luma_application_finalize;
 
   app_class->activate = luma_application_activate;
   app_class->open = luma_application_open;

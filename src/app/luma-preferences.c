@@ -35,6 +35,7 @@ struct _LumaPreferences
   GtkLabel             *url_error_label;
   GtkSpinButton        *batch_spin;
   GtkSpinButton        *in_flight_spin;
+  GtkSpinButton        *cache_size_spin;
   GtkSwitch            *notify_switch;
 };
 
@@ -471,6 +472,7 @@ luma_preferences_class_init (LumaPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LumaPreferences, url_error_label);
   gtk_widget_class_bind_template_child (widget_class, LumaPreferences, batch_spin);
   gtk_widget_class_bind_template_child (widget_class, LumaPreferences, in_flight_spin);
+  gtk_widget_class_bind_template_child (widget_class, LumaPreferences, cache_size_spin);
   gtk_widget_class_bind_template_child (widget_class, LumaPreferences, notify_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_token_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_base_url_apply);
@@ -493,6 +495,9 @@ luma_preferences_init (LumaPreferences *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "max-in-flight",
                    gtk_spin_button_get_adjustment (self->in_flight_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "media-cache-size",
+                   gtk_spin_button_get_adjustment (self->cache_size_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "notify-finished",
                    self->notify_switch, "active",
