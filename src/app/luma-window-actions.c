@@ -285,6 +285,26 @@ export_data_free (ExportData *data)
   g_free (data);
 }
 
+/* The engine's writer reports about a hundred times over a large export. */
+static void
+on_export_progress (guint    n_done,
+                    guint    n_total,
+                    gpointer user_data)
+{
+  ExportData *data = user_data;
+  g_autofree char *title = NULL;
+
+  if (data->progress == NULL || n_total == 0)
+    return;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Exporting %u task… %u %%",
+                                        "Exporting %u tasks… %u %%",
+                                        n_total),
+                           n_total, (guint) ((guint64) n_done * 100 / n_total));
+  adw_toast_set_title (data->progress, title);
+}
+
 static void
 on_export_done (GObject      *object,
                 GAsyncResult *result,
@@ -374,7 +394,8 @@ _luma_window_export (LumaWindow       *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), TRUE);
   gtk_spinner_set_spinning (self->status_spinner, TRUE);
 
-  luma_export_tasks_async (tasks, format, file, self->cancellable, on_export_done, data);
+  luma_export_tasks_with_progress_async (tasks, format, file, on_export_progress, data,
+                                         self->cancellable, on_export_done, data);
 }
 
 static LumaExportFormat
