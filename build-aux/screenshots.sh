@@ -13,7 +13,7 @@ out="$top/data/screenshots"
 
 app="$build/src/app/luma-tasks"
 sim="$build/tests/simulator/luma-tasks-sim"
-for tool in xvfb-run dbus-run-session gapplication import convert; do
+for tool in xvfb-run dbus-run-session gapplication import convert xdotool; do
   command -v "$tool" >/dev/null || { echo "screenshots.sh: $tool is needed" >&2; exit 1; }
 done
 [ -x "$app" ] && [ -x "$sim" ] || { echo "screenshots.sh: build $build first" >&2; exit 1; }
@@ -100,4 +100,23 @@ shoot task-list-details.png
 gapplication action "$app_id" select-task "'e00b66c0-ba49-4899-b09e-8c50223c7688'" || echo "screenshots.sh: could not select a task" >&2
 sleep 2
 shoot failed-task.png
+
+# 4. The details pane playing a video, and failing to play one: the big
+# play button sits in the middle of the preview's poster.
+play_preview() {
+  if command -v xdotool >/dev/null; then
+    xdotool mousemove 740 210 click 1 mousemove 1500 900
+    sleep "${LUMA_SCREENSHOTS_PLAY_WAIT:-5}"
+  else
+    echo "screenshots.sh: xdotool is needed to press Play" >&2
+  fi
+}
+gapplication action "$app_id" select-task "'50fc6182-fa86-4c7d-ac12-2fa27ec2f151'" || echo "screenshots.sh: could not select a task" >&2
+sleep 2
+play_preview
+shoot details-playing.png
+gapplication action "$app_id" select-task "'4b439321-bcd7-43fd-8afd-99cffcaa9bf2'" || echo "screenshots.sh: could not select a task" >&2
+sleep 2
+play_preview
+shoot details-error.png
 stop_app
