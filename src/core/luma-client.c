@@ -14,8 +14,10 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
-#include "luma-client.h"
+#include "luma-client-private.h"
 #include "luma-error.h"
+#include "luma-json-private.h"
+#include "luma-task-private.h"
 
 #define READ_CHUNK_SIZE        (256 * 1024)
 #define MAX_RATE_LIMIT_RETRIES 5
@@ -65,10 +67,18 @@ static guint signals[N_SIGNALS];
 G_DEFINE_BOXED_TYPE (LumaBatchResult, luma_batch_result,
                      luma_batch_result_copy, luma_batch_result_free)
 
+/* Every LumaBatchResult is one of these: the prepared records stay out of
+ * the public struct. */
+typedef struct
+{
+  LumaBatchResult  result;
+  GPtrArray       *prepared;    /* LumaPreparedRecord*, or NULL */
+} BatchResultReal;
+
 LumaBatchResult *
 luma_batch_result_new (void)
 {
-  LumaBatchResult *result = g_new0 (LumaBatchResult, 1);
+  LumaBatchResult *result = (LumaBatchResult *) g_new0 (BatchResultReal, 1);
 
   result->records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   result->not_found = g_ptr_array_new_with_free_func (g_free);
@@ -81,6 +91,7 @@ LumaBatchResult *
 luma_batch_result_copy (LumaBatchResult *result)
 {
   LumaBatchResult *copy;
+  GPtrArray *prepared;
 
   g_return_val_if_fail (result != NULL, NULL);
 
@@ -93,6 +104,10 @@ luma_batch_result_copy (LumaBatchResult *result)
     g_ptr_array_add (copy->failed, g_strdup (g_ptr_array_index (result->failed, i)));
   copy->error = result->error != NULL ? g_error_copy (result->error) : NULL;
   copy->n_skipped = result->n_skipped;
+
+  prepared = _luma_batch_result_get_prepared (result);
+  if (prepared != NULL)
+    ((BatchResultReal *) copy)->prepared = g_ptr_array_ref (prepared);
 
   return copy;
 }
@@ -107,7 +122,81 @@ luma_batch_result_free (LumaBatchResult *result)
   g_clear_pointer (&result->not_found, g_ptr_array_unref);
   g_clear_pointer (&result->failed, g_ptr_array_unref);
   g_clear_error (&result->error);
+  g_clear_pointer (&((BatchResultReal *) result)->prepared, g_ptr_array_unref);
   g_free (result);
+}
+
+GPtrArray *
+_luma_batch_result_get_prepared (LumaBatchResult *result)
+{
+  GPtrArray *prepared;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  prepared = ((BatchResultReal *) result)->prepared;
+  if (prepared == NULL || result->records == NULL || prepared->len != result->records->len)
+    return NULL;
+
+  /* Whoever changed the records left the prepared ones behind. */
+  for (guint i = 0; i < prepared->len; i++)
+    {
+      LumaPreparedRecord *p = g_ptr_array_index (prepared, i);
+
+      if (p == NULL || _luma_prepared_record_get_source (p) != g_ptr_array_index (result->records, i))
+        return NULL;
+    }
+
+  return prepared;
+}
+
+/* Beyond this many records, a result is freed in slices. */
+#define FREE_LATER_MIN_RECORDS 1000
+/* Time one slice may take, in µs. */
+#define FREE_LATER_SLICE_US 2000
+
+static gboolean
+free_later_cb (gpointer user_data)
+{
+  LumaBatchResult *result = user_data;
+  GPtrArray *prepared = ((BatchResultReal *) result)->prepared;
+  gint64 deadline = g_get_monotonic_time () + FREE_LATER_SLICE_US;
+
+  while (result->records->len > 0)
+    {
+      for (guint n = 0; n < 64 && result->records->len > 0; n++)
+        {
+          g_ptr_array_set_size (result->records, result->records->len - 1);
+          if (prepared != NULL && prepared->len > result->records->len)
+            g_ptr_array_set_size (prepared, result->records->len);
+        }
+      if (g_get_monotonic_time () >= deadline)
+        return G_SOURCE_CONTINUE;
+    }
+
+  /* The rest goes with the source. */
+  return G_SOURCE_REMOVE;
+}
+
+void
+_luma_batch_result_free_later (LumaBatchResult *result)
+{
+  g_autoptr(GSource) source = NULL;
+
+  if (result == NULL)
+    return;
+
+  if (result->records == NULL || result->records->len < FREE_LATER_MIN_RECORDS)
+    {
+      luma_batch_result_free (result);
+      return;
+    }
+
+  /* Not an idle source: those starve while the window keeps redrawing. */
+  source = g_timeout_source_new (5);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, free_later_cb, result, (GDestroyNotify) luma_batch_result_free);
+  g_source_set_static_name (source, "[luma] free a batch result");
+  g_source_attach (source, g_main_context_get_thread_default ());
 }
 
 /* ------------------------------------------------------------------------ */
@@ -269,8 +358,10 @@ typedef enum
 
 typedef struct
 {
-  JsonObject *root;
+  JsonObject *root;        /* single answers only */
   GPtrArray  *items;       /* JsonObject*, batch answers only */
+  GPtrArray  *prepared;    /* LumaPreparedRecord*, parallel to items */
+  GHashTable *index;       /* id → index in items + 1, the first of each id */
   guint       n_skipped;
 } Answer;
 
@@ -278,7 +369,10 @@ static void
 answer_free (Answer *answer)
 {
   g_clear_pointer (&answer->root, json_object_unref);
+  /* Its keys live in the items. */
+  g_clear_pointer (&answer->index, g_hash_table_unref);
   g_clear_pointer (&answer->items, g_ptr_array_unref);
+  g_clear_pointer (&answer->prepared, g_ptr_array_unref);
   g_free (answer);
 }
 
@@ -416,9 +510,13 @@ parse_answer (ParseData  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) prepared = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  g_autoptr(GHashTable) index = NULL;
   JsonObject *root;
   JsonNode *node;
   JsonNode *items_node;
+  guint n_items;
   Answer *answer;
   gsize size;
   const char *bytes = g_bytes_get_data (data->bytes, &size);
@@ -495,11 +593,24 @@ parse_answer (ParseData  *data,
         }
 
       array = json_node_get_array (items_node);
-      items = g_ptr_array_new_full (json_array_get_length (array), (GDestroyNotify) json_object_unref);
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      n_items = json_array_get_length (array);
+
+      /* Each record's own text, sliced from the body: faithful to the
+       * service's bytes, and far cheaper than writing the tree out again.
+       * A scan that disagrees with the parser falls back to that. */
+      ranges = g_array_sized_new (FALSE, FALSE, sizeof (LumaJsonRange), n_items);
+      if (!_luma_json_scan_items (bytes, size, ranges) || ranges->len != n_items)
+        g_array_set_size (ranges, 0);
+
+      items = g_ptr_array_new_full (n_items, (GDestroyNotify) json_object_unref);
+      prepared = g_ptr_array_new_full (n_items, (GDestroyNotify) _luma_prepared_record_unref);
+      index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < n_items; i++)
         {
           JsonNode *item = json_array_get_element (array, i);
           JsonObject *object;
+          const char *id;
+          const LumaJsonRange *range;
 
           if (!JSON_NODE_HOLDS_OBJECT (item))
             {
@@ -508,19 +619,34 @@ parse_answer (ParseData  *data,
             }
 
           object = json_node_get_object (item);
-          if (member_string (object, "id") == NULL)
+          id = member_string (object, "id");
+          if (id == NULL)
             {
               n_skipped++;
               continue;
             }
 
+          /* The first answer for an ID wins; the key lives in the record. */
+          if (!g_hash_table_contains (index, id))
+            g_hash_table_insert (index, (char *) id, GUINT_TO_POINTER (items->len + 1));
+
+          range = ranges->len > 0 ? &g_array_index (ranges, LumaJsonRange, i) : NULL;
           g_ptr_array_add (items, json_object_ref (object));
+          g_ptr_array_add (prepared,
+                           _luma_prepared_record_new (object,
+                                                      range != NULL ? bytes + range->offset : NULL,
+                                                      range != NULL ? (gssize) range->length : 0));
         }
     }
 
   answer = g_new0 (Answer, 1);
-  answer->root = json_object_ref (root);
+  /* A batch answer's tree goes with the parser, here: only its records
+   * travel to the main thread. */
+  if (data->kind != ANSWER_BATCH)
+    answer->root = json_object_ref (root);
   answer->items = g_steal_pointer (&items);
+  answer->prepared = g_steal_pointer (&prepared);
+  answer->index = g_steal_pointer (&index);
   answer->n_skipped = n_skipped;
 
   return answer;
@@ -539,6 +665,35 @@ parse_answer_thread (GTask        *task,
     g_task_return_pointer (task, answer, (GDestroyNotify) answer_free);
   else
     g_task_return_error (task, error);
+}
+
+LumaBatchResult *
+_luma_client_parse_batch_body (GBytes  *body,
+                               GError **error)
+{
+  ParseData data = { body, NULL, SOUP_STATUS_OK, ANSWER_BATCH };
+  GError *local_error = NULL;
+  LumaBatchResult *result;
+  Answer *answer;
+
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* parse_answer() always sets its error. */
+  answer = parse_answer (&data, &local_error);
+  if (answer == NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  result = luma_batch_result_new ();
+  g_ptr_array_extend_and_steal (result->records, g_steal_pointer (&answer->items));
+  ((BatchResultReal *) result)->prepared = g_steal_pointer (&answer->prepared);
+  result->n_skipped = answer->n_skipped;
+  answer_free (answer);
+
+  return result;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1223,7 +1378,8 @@ typedef struct
 {
   guint       start;
   guint       length;
-  GHashTable *records;    /* id → JsonObject*, NULL until answered */
+  Answer     *answer;     /* NULL until answered */
+  GHashTable *records;    /* id → index in answer->items + 1 */
   GError     *error;
   guint       n_skipped;
   gboolean    done;
@@ -1245,6 +1401,7 @@ batch_data_free (BatchData *data)
   for (guint i = 0; i < data->n_chunks; i++)
     {
       g_clear_pointer (&data->chunks[i].records, g_hash_table_unref);
+      g_clear_pointer (&data->chunks[i].answer, answer_free);
       g_clear_error (&data->chunks[i].error);
     }
   g_free (data->chunks);
@@ -1265,11 +1422,14 @@ batch_finish (GTask *task)
 {
   BatchData *data = g_task_get_task_data (task);
   g_autoptr(LumaBatchResult) result = NULL;
+  GPtrArray *prepared;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
   result = luma_batch_result_new ();
+  prepared = g_ptr_array_new_full (data->n_ids, (GDestroyNotify) _luma_prepared_record_unref);
+  ((BatchResultReal *) result)->prepared = prepared;
   for (guint c = 0; c < data->n_chunks; c++)
     {
       Chunk *chunk = &data->chunks[c];
@@ -1280,6 +1440,8 @@ batch_finish (GTask *task)
         {
           const char *id = data->ids[i];
           JsonObject *record;
+          LumaPreparedRecord *p;
+          guint index;
 
           if (chunk->error != NULL)
             {
@@ -1287,15 +1449,25 @@ batch_finish (GTask *task)
               continue;
             }
 
-          record = g_hash_table_lookup (chunk->records, id);
-          if (record != NULL)
-            g_ptr_array_add (result->records, json_object_ref (record));
+          index = GPOINTER_TO_UINT (g_hash_table_lookup (chunk->records, id));
+          if (index > 0)
+            {
+              record = g_ptr_array_index (chunk->answer->items, index - 1);
+              g_ptr_array_add (result->records, json_object_ref (record));
+              p = g_ptr_array_index (chunk->answer->prepared, index - 1);
+              g_ptr_array_add (prepared, p != NULL ? _luma_prepared_record_ref (p) : NULL);
+            }
           else
             g_ptr_array_add (result->not_found, g_strdup (id));
         }
 
       if (chunk->error != NULL && result->error == NULL)
         result->error = g_error_copy (chunk->error);
+
+      /* The result holds the only references now: whoever frees it frees
+       * the records, when and how it chooses. */
+      g_clear_pointer (&chunk->records, g_hash_table_unref);
+      g_clear_pointer (&chunk->answer, answer_free);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) luma_batch_result_free);
@@ -1325,18 +1497,10 @@ batch_chunk_cb (GObject      *object,
     }
   else
     {
-      chunk->records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) json_object_unref);
+      /* Indexed in the parse thread. */
+      chunk->records = g_steal_pointer (&answer->index);
       chunk->n_skipped = answer->n_skipped;
-      for (guint i = 0; i < answer->items->len; i++)
-        {
-          JsonObject *record = g_ptr_array_index (answer->items, i);
-          const char *id = member_string (record, "id");
-
-          /* The first answer for an ID wins; the key lives in the record. */
-          if (!g_hash_table_contains (chunk->records, id))
-            g_hash_table_insert (chunk->records, (char *) id, json_object_ref (record));
-        }
-      answer_free (answer);
+      chunk->answer = answer;
     }
 
   batch_send_next (task);

@@ -50,4 +50,22 @@ void        _luma_json_append_double (GString  *out,
 void        _luma_json_append_string (GString    *out,
                                       const char *str);
 
+/* Where one element of an array lies in a JSON text. */
+typedef struct
+{
+  gsize offset;
+  gsize length;
+} LumaJsonRange;
+
+/* Finds the elements of the "items" array member of the top-level object
+ * of @data without building a tree: appends each element's byte range
+ * (whitespace trimmed) to @ranges, a GArray of LumaJsonRange. Made to slice
+ * each record out of an answer json-glib already accepted; returns FALSE
+ * (leaving @ranges empty) for text that is not an object holding an
+ * "items" array, or that ends early. When "items" appears twice the last
+ * one counts, as in json-glib. */
+gboolean    _luma_json_scan_items (const char *data,
+                                   gsize       size,
+                                   GArray     *ranges);
+
 G_END_DECLS

@@ -363,3 +363,194 @@ _luma_json_append_pretty_text (GString    *out,
         }
     }
 }
+
+/* The scanner of _luma_json_scan_items(): each step returns the position
+ * just past what it read, or NULL when the text ends first or is not
+ * JSON there. */
+
+static const char *
+scan_space (const char *p,
+            const char *end)
+{
+  while (p < end && is_json_space (*p))
+    p++;
+  return p;
+}
+
+static const char *
+scan_string (const char *p,
+             const char *end)
+{
+  if (p >= end || *p != '"')
+    return NULL;
+
+  for (p++; p < end; p++)
+    {
+      if (*p == '\\')
+        p++;
+      else if (*p == '"')
+        return p + 1;
+    }
+
+  return NULL;
+}
+
+/* Any value: a string, a nested object or array (skipped by depth, with
+ * the strings inside), a number or a literal. */
+static const char *
+scan_value (const char *p,
+            const char *end)
+{
+  guint depth = 0;
+
+  if (p >= end)
+    return NULL;
+
+  if (*p == '"')
+    return scan_string (p, end);
+
+  if (*p != '{' && *p != '[')
+    {
+      const char *start = p;
+
+      while (p < end && strchr (" \t\n\r,:]}[{\"", *p) == NULL)
+        p++;
+      return p > start && p < end ? p : NULL;
+    }
+
+  while (p < end)
+    {
+      switch (*p)
+        {
+        case '"':
+          p = scan_string (p, end);
+          if (p == NULL)
+            return NULL;
+          continue;
+        case '{':
+        case '[':
+          depth++;
+          break;
+        case '}':
+        case ']':
+          if (--depth == 0)
+            return p + 1;
+          break;
+        default:
+          break;
+        }
+      p++;
+    }
+
+  return NULL;
+}
+
+static const char *
+scan_array_ranges (const char *data,
+                   const char *p,
+                   const char *end,
+                   GArray     *ranges)
+{
+  /* At '[' */
+  p = scan_space (p + 1, end);
+  if (p < end && *p == ']')
+    return p + 1;
+
+  while (p < end)
+    {
+      const char *start = p;
+      LumaJsonRange range;
+
+      p = scan_value (p, end);
+      if (p == NULL)
+        return NULL;
+      range.offset = start - data;
+      range.length = p - start;
+      g_array_append_val (ranges, range);
+
+      p = scan_space (p, end);
+      if (p >= end)
+        return NULL;
+      if (*p == ']')
+        return p + 1;
+      if (*p != ',')
+        return NULL;
+      p = scan_space (p + 1, end);
+    }
+
+  return NULL;
+}
+
+gboolean
+_luma_json_scan_items (const char *data,
+                       gsize       size,
+                       GArray     *ranges)
+{
+  const char *end = data + size;
+  const char *p;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  g_return_val_if_fail (ranges != NULL, FALSE);
+
+  g_array_set_size (ranges, 0);
+
+  p = scan_space (data, end);
+  if (p >= end || *p != '{')
+    return FALSE;
+  p = scan_space (p + 1, end);
+  if (p < end && *p == '}')
+    return FALSE;
+
+  while (p < end)
+    {
+      const char *key = p;
+      gboolean is_items;
+
+      p = scan_string (p, end);
+      if (p == NULL)
+        goto fail;
+      is_items = p - key == 7 && memcmp (key, "\"items\"", 7) == 0;
+
+      p = scan_space (p, end);
+      if (p >= end || *p != ':')
+        goto fail;
+      p = scan_space (p + 1, end);
+
+      if (is_items && p < end && *p == '[')
+        {
+          g_array_set_size (ranges, 0);
+          p = scan_array_ranges (data, p, end, ranges);
+          found = TRUE;
+        }
+      else
+        {
+          if (is_items)
+            {
+              /* A later "items" that is no array replaces the list. */
+              g_array_set_size (ranges, 0);
+              found = FALSE;
+            }
+          p = scan_value (p, end);
+        }
+      if (p == NULL)
+        goto fail;
+
+      p = scan_space (p, end);
+      if (p >= end)
+        goto fail;
+      if (*p == '}')
+        {
+          if (!found)
+            goto fail;
+          return TRUE;
+        }
+      if (*p != ',')
+        goto fail;
+      p = scan_space (p + 1, end);
+    }
+
+fail:
+  g_array_set_size (ranges, 0);
+  return FALSE;
+}

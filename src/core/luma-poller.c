@@ -8,7 +8,9 @@
 
 #include "config.h"
 
+#include "luma-client-private.h"
 #include "luma-poller.h"
+#include "luma-task-list-private.h"
 
 #define DEFAULT_FIRST_MS 5000
 #define DEFAULT_MAX_MS   60000
@@ -194,42 +196,38 @@ schedule (LumaPoller *self)
   set_next_poll (self, g_get_monotonic_time () + (gint64) self->interval_ms * 1000);
 }
 
-static void
-poll_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+typedef struct
 {
-  GWeakRef *weak = user_data;
-  g_autoptr(LumaPoller) self = g_weak_ref_get (weak);
-  g_autoptr(LumaBatchResult) batch = NULL;
+  GWeakRef         poller;
+  LumaBatchResult *batch;
+} PollApply;
+
+static void
+poll_apply_free (PollApply *apply)
+{
+  g_weak_ref_clear (&apply->poller);
+  g_clear_pointer (&apply->batch, _luma_batch_result_free_later);
+  g_free (apply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PollApply, poll_apply_free)
+
+/* The whole answer is in the list: the rest of the poll's end. */
+static void
+poll_applied_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(PollApply) apply = user_data;
+  g_autoptr(LumaPoller) self = g_weak_ref_get (&apply->poller);
+  LumaBatchResult *batch = apply->batch;
   g_autoptr(GPtrArray) changed = NULL;
-  g_autoptr(GError) error = NULL;
 
-  g_weak_ref_clear (weak);
-  g_free (weak);
+  changed = luma_task_list_apply_records_finish (LUMA_TASK_LIST (object), result, NULL);
 
-  batch = luma_client_retrieve_batch_finish (LUMA_CLIENT (object), result, &error);
-
-  /* A poller dropped while its poll was in flight has nothing to update. */
-  if (self == NULL)
+  /* Dropped, stopped or disposed meanwhile: they set the state themselves. */
+  if (self == NULL || changed == NULL)
     return;
-
-  if (batch == NULL)
-    {
-      /* Only stop() or dispose cancel a poll: they set the state themselves. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      set_busy (self, FALSE);
-      g_signal_emit (self, signals[ERROR], 0, error);
-      schedule (self);
-      return;
-    }
-
-  self->applying = TRUE;
-  changed = luma_task_list_apply_records (self->list, batch->records);
-  if (changed == NULL)
-    changed = g_ptr_array_new ();
 
   for (guint i = 0; i < batch->records->len; i++)
     {
@@ -283,6 +281,51 @@ poll_done_cb (GObject      *object,
 }
 
 static void
+poll_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(LumaPoller) self = g_weak_ref_get (weak);
+  g_autoptr(LumaBatchResult) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  PollApply *apply;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  batch = luma_client_retrieve_batch_finish (LUMA_CLIENT (object), result, &error);
+
+  /* A poller dropped while its poll was in flight has nothing to update. */
+  if (self == NULL)
+    {
+      g_clear_pointer (&batch, _luma_batch_result_free_later);
+      return;
+    }
+
+  if (batch == NULL)
+    {
+      /* Only stop() or dispose cancel a poll: they set the state themselves. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      set_busy (self, FALSE);
+      g_signal_emit (self, signals[ERROR], 0, error);
+      schedule (self);
+      return;
+    }
+
+  /* Applied in slices: 10,000 records at once would stall the loop. */
+  self->applying = TRUE;
+  apply = g_new0 (PollApply, 1);
+  g_weak_ref_init (&apply->poller, self);
+  apply->batch = g_steal_pointer (&batch);
+  _luma_task_list_apply_prepared_async (self->list, apply->batch->records,
+                                        _luma_batch_result_get_prepared (apply->batch),
+                                        self->cancellable, poll_applied_cb, apply);
+}
+
+static void
 luma_poller_poll (LumaPoller *self,
                   gboolean    everything)
 {
@@ -328,6 +371,7 @@ cancel_poll (LumaPoller *self)
       g_clear_object (&self->cancellable);
     }
   self->refresh_after_poll = FALSE;
+  self->applying = FALSE;
   set_busy (self, FALSE);
 }
 

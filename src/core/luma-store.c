@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "luma-ids.h"
 #include "luma-store.h"
 
 /* One migration a schema version: migrations[N] takes a database from
@@ -61,12 +62,14 @@ typedef enum
   JOB_QUIT,
 } JobKind;
 
-/* What the worker needs of a task, copied on the caller's thread since
- * LumaTask is not thread-safe. The strings live in the job's text buffer. */
+/* What the worker needs of a task, taken on the caller's thread since
+ * LumaTask is not thread-safe. The strings are the task's own GRefStrings,
+ * one reference each (atomic, so the worker may drop them): 10,000 records
+ * are 20,000 reference counts, not 10 MB copied on the main thread. */
 typedef struct
 {
-  const char *id;
-  const char *record;
+  char       *id;
+  char       *record;
   int         id_length;
   int         record_length;
   gint64      added_at;
@@ -80,8 +83,6 @@ typedef struct
   LumaStore    *store;   /* unowned: the store outlives its jobs */
   TaskRow      *rows;
   guint         n_rows;
-  char         *text;
-  gsize         text_size;
   char        **ids;
   guint         n_ids;
 
@@ -119,8 +120,6 @@ struct _LumaStore
   /* The text buffer of the last save, kept for the next one: a fresh
    * 10 MB buffer costs more in page faults than the copy itself. Under
    * push_lock. */
-  char         *spare_text;
-  gsize         spare_size;
 
   /* Worker thread only. */
   sqlite3      *db;
@@ -154,66 +153,15 @@ job_new (JobKind kind)
   return job;
 }
 
-#define SPARE_TEXT_MAX (64 * 1024 * 1024)
-
-static char *
-take_text_buffer (LumaStore *self,
-                  gsize      size,
-                  gsize     *allocated)
-{
-  char *text = NULL;
-
-  g_mutex_lock (&self->push_lock);
-  if (self->spare_text != NULL && self->spare_size >= size)
-    {
-      text = g_steal_pointer (&self->spare_text);
-      *allocated = self->spare_size;
-      self->spare_size = 0;
-    }
-  g_mutex_unlock (&self->push_lock);
-
-  /* Room to spare: the next round's records are often longer (a task that
-   * completed gained its video fields, about twice the text). */
-  if (text == NULL)
-    {
-      *allocated = size * 2;
-      text = g_malloc (*allocated);
-    }
-
-  return text;
-}
-
-static void
-give_back_text_buffer (LumaStore *self,
-                       char      *text,
-                       gsize      size)
-{
-  if (size <= SPARE_TEXT_MAX)
-    {
-      g_mutex_lock (&self->push_lock);
-      if (self->spare_size < size)
-        {
-          char *old = g_steal_pointer (&self->spare_text);
-
-          self->spare_text = g_steal_pointer (&text);
-          self->spare_size = size;
-          g_mutex_unlock (&self->push_lock);
-          g_free (old);
-          return;
-        }
-      g_mutex_unlock (&self->push_lock);
-    }
-
-  g_free (text);
-}
-
 static void
 job_free (Job *job)
 {
-  /* First: dropping the GTask below may finalize the store. */
-  if (job->text != NULL)
-    give_back_text_buffer (job->store, g_steal_pointer (&job->text), job->text_size);
-
+  for (guint i = 0; i < job->n_rows; i++)
+    {
+      g_ref_string_release (job->rows[i].id);
+      if (job->rows[i].record != NULL)
+        g_ref_string_release (job->rows[i].record);
+    }
   g_free (job->rows);
   g_strfreev (job->ids);
   g_clear_error (&job->error);
@@ -713,8 +661,13 @@ store_load (LumaStore  *self,
       const char *record = (const char *) sqlite3_column_text (stmt, 3);
       LumaTask *task;
 
-      if (id == NULL)
-        continue;
+      /* Only task IDs are ever written; a row with anything else (an empty
+       * ID would trip luma_task_new_from_json()'s check) is skipped. */
+      if (id == NULL || !luma_ids_is_valid (id))
+        {
+          g_debug ("Skipping a stored row without a valid task ID");
+          continue;
+        }
 
       task = luma_task_new_from_json (id,
                                       sqlite3_column_int64 (stmt, 1),
@@ -1069,54 +1022,23 @@ save_job_new (LumaStore        *self,
 {
   Job *job = job_new (JOB_SAVE);
 
-  gsize *id_lengths = g_new (gsize, n_tasks * 2);
-  gsize *record_lengths = id_lengths + n_tasks;
-  gsize total = 0;
-  char *p;
-
+  job->store = self;
   job->rows = g_new (TaskRow, n_tasks);
   job->n_rows = n_tasks;
-
-  /* One buffer for every string: 10,000 records are one copy, not 20,000
-   * allocations. */
-  for (guint i = 0; i < n_tasks; i++)
-    {
-      const char *record = luma_task_get_record_json (tasks[i]);
-
-      id_lengths[i] = strlen (luma_task_get_id (tasks[i])) + 1;
-      record_lengths[i] = record != NULL ? strlen (record) + 1 : 0;
-      total += id_lengths[i] + record_lengths[i];
-    }
-
-  job->store = self;
-  job->text = p = take_text_buffer (self, MAX (total, 1), &job->text_size);
 
   for (guint i = 0; i < n_tasks; i++)
     {
       LumaTask *task = tasks[i];
       TaskRow *row = &job->rows[i];
+      const char *record = luma_task_get_record_json (task);
 
-      row->id = memcpy (p, luma_task_get_id (task), id_lengths[i]);
-      row->id_length = (int) id_lengths[i] - 1;
-      p += id_lengths[i];
-
-      if (record_lengths[i] > 0)
-        {
-          row->record = memcpy (p, luma_task_get_record_json (task), record_lengths[i]);
-          row->record_length = (int) record_lengths[i] - 1;
-          p += record_lengths[i];
-        }
-      else
-        {
-          row->record = NULL;
-          row->record_length = 0;
-        }
-
+      row->id = g_ref_string_acquire ((char *) luma_task_get_id (task));
+      row->id_length = (int) g_ref_string_length (row->id);
+      row->record = record != NULL ? g_ref_string_acquire ((char *) record) : NULL;
+      row->record_length = record != NULL ? (int) g_ref_string_length (row->record) : 0;
       row->added_at = luma_task_get_added_at (task);
       row->not_found = luma_task_get_state (task) == LUMA_TASK_STATE_NOT_FOUND;
     }
-
-  g_free (id_lengths);
 
   return job;
 }
@@ -1145,7 +1067,6 @@ luma_store_finalize (GObject *object)
 
   g_async_queue_unref (self->queue);
   g_mutex_clear (&self->push_lock);
-  g_free (self->spare_text);
   g_free (self->path);
 
   G_OBJECT_CLASS (luma_store_parent_class)->finalize (object);

@@ -9,7 +9,8 @@
 #include "config.h"
 
 #include "luma-json-private.h"
-#include "luma-task-list.h"
+#include "luma-task-list-private.h"
+#include "luma-task-private.h"
 
 /* Beyond this many separate runs, a removal is one compaction and one
  * items-changed over the whole span instead of one per run, which would
@@ -628,6 +629,52 @@ luma_task_list_remove_all (LumaTaskList *self)
   notify_changes (self, &before);
 }
 
+/* The task a record names: as written, else in lower case (the list keys
+ * IDs as the user gave them, the service may answer in another case). */
+static LumaTask *
+lookup_record_task (LumaTaskList *self,
+                    const char   *id)
+{
+  LumaTask *task = luma_task_list_lookup (self, id);
+
+  if (task == NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (id, -1);
+
+      task = luma_task_list_lookup (self, lower);
+    }
+
+  return task;
+}
+
+/* One record, prepared or not. Returns the task if it changed. */
+static LumaTask *
+apply_one (LumaTaskList       *self,
+           JsonObject         *record,
+           LumaPreparedRecord *prepared)
+{
+  LumaTask *task;
+
+  if (prepared != NULL)
+    {
+      task = lookup_record_task (self, _luma_prepared_record_get_id (prepared));
+      return task != NULL && _luma_task_update_from_prepared (task, prepared) ? task : NULL;
+    }
+
+  if (record == NULL)
+    return NULL;
+
+  {
+    const char *id = _luma_json_get_string (record, "id");
+
+    if (id == NULL)
+      return NULL;
+
+    task = lookup_record_task (self, id);
+    return task != NULL && luma_task_update_from_record (task, record) ? task : NULL;
+  }
+}
+
 GPtrArray *
 luma_task_list_apply_records (LumaTaskList *self,
                               GPtrArray    *records)
@@ -643,26 +690,155 @@ luma_task_list_apply_records (LumaTaskList *self,
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 0; i < records->len; i++)
     {
-      JsonObject *record = g_ptr_array_index (records, i);
-      const char *id;
-      LumaTask *task;
+      LumaTask *task = apply_one (self, g_ptr_array_index (records, i), NULL);
 
-      if (record == NULL || (id = _luma_json_get_string (record, "id")) == NULL)
-        continue;
-
-      task = luma_task_list_lookup (self, id);
-      if (task == NULL)
-        {
-          g_autofree char *lower = g_ascii_strdown (id, -1);
-
-          task = luma_task_list_lookup (self, lower);
-        }
-      if (task != NULL && luma_task_update_from_record (task, record))
+      if (task != NULL)
         g_ptr_array_add (changed, task);
     }
   g_object_thaw_notify (G_OBJECT (self));
 
   return changed;
+}
+
+/* The sliced apply: what one main-loop iteration may spend, in µs. At
+ * least one record is applied per slice, so it always progresses. */
+#define APPLY_SLICE_US 3000
+
+typedef struct
+{
+  GPtrArray *records;     /* JsonObject*, or NULL */
+  GPtrArray *prepared;    /* LumaPreparedRecord*, or NULL */
+  guint      n;
+  guint      next;
+  GPtrArray *changed;     /* LumaTask*, a reference each */
+  gboolean   frozen;
+  GSource   *idle;
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_clear_pointer (&data->records, g_ptr_array_unref);
+  g_clear_pointer (&data->prepared, g_ptr_array_unref);
+  g_clear_pointer (&data->changed, g_ptr_array_unref);
+  if (data->idle != NULL)
+    {
+      g_source_destroy (data->idle);
+      g_clear_pointer (&data->idle, g_source_unref);
+    }
+  g_free (data);
+}
+
+static void
+apply_thaw (LumaTaskList *self,
+            ApplyData    *data)
+{
+  if (data->frozen)
+    {
+      data->frozen = FALSE;
+      g_object_thaw_notify (G_OBJECT (self));
+    }
+}
+
+static gboolean
+apply_slice_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  LumaTaskList *self = g_task_get_source_object (task);
+  ApplyData *data = g_task_get_task_data (task);
+  gint64 deadline = g_get_monotonic_time () + APPLY_SLICE_US;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      apply_thaw (self, data);
+      g_clear_pointer (&data->idle, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+
+  while (data->next < data->n)
+    {
+      guint i = data->next++;
+      LumaTask *changed;
+
+      changed = apply_one (self,
+                           data->records != NULL ? g_ptr_array_index (data->records, i) : NULL,
+                           data->prepared != NULL ? g_ptr_array_index (data->prepared, i) : NULL);
+      if (changed != NULL)
+        g_ptr_array_add (data->changed, g_object_ref (changed));
+
+      if ((data->next & 31) == 0 && g_get_monotonic_time () >= deadline)
+        return G_SOURCE_CONTINUE;
+    }
+
+  apply_thaw (self, data);
+  g_clear_pointer (&data->idle, g_source_unref);
+  g_task_return_pointer (task, g_steal_pointer (&data->changed), (GDestroyNotify) g_ptr_array_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_luma_task_list_apply_prepared_async (LumaTaskList        *self,
+                                      GPtrArray           *records,
+                                      GPtrArray           *prepared,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ApplyData *data;
+
+  g_return_if_fail (LUMA_IS_TASK_LIST (self));
+  g_return_if_fail (records != NULL || prepared != NULL);
+  g_return_if_fail (records == NULL || prepared == NULL || records->len == prepared->len);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _luma_task_list_apply_prepared_async);
+
+  data = g_new0 (ApplyData, 1);
+  data->records = records != NULL ? g_ptr_array_ref (records) : NULL;
+  data->prepared = prepared != NULL ? g_ptr_array_ref (prepared) : NULL;
+  data->n = prepared != NULL ? prepared->len : records->len;
+  data->changed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) apply_data_free);
+
+  /* As in the synchronous apply, the counters move once, at the end. */
+  g_object_freeze_notify (G_OBJECT (self));
+  data->frozen = TRUE;
+
+  /* A slice every millisecond at the default priority: an idle source
+   * would starve behind GTK's redraws while a spinner turns on a slow
+   * renderer, leaving tasks "Loading"; the gap between slices lets input
+   * and frames through. */
+  data->idle = g_timeout_source_new (1);
+  g_source_set_priority (data->idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (data->idle, apply_slice_cb, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (data->idle, "[luma] apply records");
+  g_source_attach (data->idle, g_task_get_context (task));
+}
+
+void
+luma_task_list_apply_records_async (LumaTaskList        *self,
+                                    GPtrArray           *records,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (records != NULL);
+
+  _luma_task_list_apply_prepared_async (self, records, NULL, cancellable, callback, user_data);
+}
+
+GPtrArray *
+luma_task_list_apply_records_finish (LumaTaskList  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (LUMA_IS_TASK_LIST (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 char **

@@ -70,6 +70,21 @@ void          luma_task_list_restore            (LumaTaskList       *self,
  * Returns the tasks that changed (transfer container). */
 GPtrArray    *luma_task_list_apply_records      (LumaTaskList       *self,
                                                  GPtrArray          *records);
+/* luma_task_list_apply_records() in slices of a few milliseconds, one per
+ * main-loop iteration at G_PRIORITY_DEFAULT_IDLE, so that a large answer
+ * never stalls the loop. Tasks notify as with the synchronous call; the
+ * list's counters are notified once, at the end. @records must not change
+ * until it finishes. Returns the tasks that changed (transfer full: the
+ * array holds a reference to each), or NULL with G_IO_ERROR_CANCELLED —
+ * the records applied by then stay applied. */
+void          luma_task_list_apply_records_async  (LumaTaskList        *self,
+                                                   GPtrArray           *records,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GPtrArray    *luma_task_list_apply_records_finish (LumaTaskList        *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 /* IDs of pending, processing and unknown-word tasks (transfer full,
  * NULL-terminated). */
 char        **luma_task_list_dup_unfinished_ids (LumaTaskList       *self);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "luma-json-private.h"
+#include "luma-task-private.h"
 #include "luma-task-state-private.h"
 #include "luma-task.h"
 
@@ -110,6 +111,7 @@ clear_ref_string (char **field)
     }
 }
 
+/* @value is a GRefString (or NULL), acquired rather than copied. */
 static void
 update_string (Update      *u,
                char       **field,
@@ -121,7 +123,7 @@ update_string (Update      *u,
 
   clear_ref_string (field);
   if (value != NULL)
-    *field = g_ref_string_new (value);
+    *field = g_ref_string_acquire ((char *) value);
   update_notify (u, prop);
 }
 
@@ -193,7 +195,8 @@ read_time (JsonObject *object,
   return value;
 }
 
-/* Sets the state and everything that follows from it. */
+/* Sets the state and everything that follows from it. @reason is a
+ * GRefString or NULL. */
 static void
 update_state (Update        *u,
               LumaTaskState  state,
@@ -214,38 +217,91 @@ update_state (Update        *u,
     update_notify (u, PROP_UNFINISHED);
 }
 
-/* Takes @record_json (a GRefString); @record is its parsed form. */
-static gboolean
-apply_record (LumaTask   *self,
-              JsonObject *record,
-              char       *record_json,
-              gboolean    quiet)
+/* ------------------------------------------------------------------------ */
+/* Prepared records                                                         */
+
+struct _LumaPreparedRecord
 {
-  Update u = { self, quiet, FALSE };
-  const char *word;
-  const char *reason;
+  gconstpointer  source;
+  char          *id;               /* GRefString */
+  char          *json;             /* GRefString */
+  const char    *state_word;       /* interned */
+  char          *failure_reason;   /* GRefStrings, or NULL */
+  char          *prompt;
+  char          *video_id;
+  char          *video_url;
+  char          *thumbnail_url;
+  char          *trace_id;
+  const char    *action;           /* interned */
+  const char    *aspect_ratio;     /* interned */
+  double         created_at;
+  double         started_at;
+  double         finished_at;
+  double         elapsed;
+  guint          video_width;
+  guint          video_height;
+  guint          thumbnail_width;
+  guint          thumbnail_height;
+  LumaTaskState  state;
+};
+
+static char *
+ref_string_or_null (const char *str)
+{
+  return str != NULL ? g_ref_string_new (str) : NULL;
+}
+
+static void
+prepared_record_clear (gpointer data)
+{
+  LumaPreparedRecord *prepared = data;
+
+  clear_ref_string (&prepared->id);
+  clear_ref_string (&prepared->json);
+  clear_ref_string (&prepared->failure_reason);
+  clear_ref_string (&prepared->prompt);
+  clear_ref_string (&prepared->video_id);
+  clear_ref_string (&prepared->video_url);
+  clear_ref_string (&prepared->thumbnail_url);
+  clear_ref_string (&prepared->trace_id);
+}
+
+LumaPreparedRecord *
+_luma_prepared_record_new (JsonObject *record,
+                           const char *json,
+                           gssize      json_len)
+{
+  LumaPreparedRecord *prepared;
   JsonObject *request;
   JsonObject *response;
+  const char *id;
+  const char *word;
+  const char *reason;
   const char *prompt;
-  LumaTaskState state;
-  double old_elapsed;
 
-  if (!quiet)
-    g_object_freeze_notify (G_OBJECT (self));
+  g_return_val_if_fail (record != NULL, NULL);
 
-  old_elapsed = luma_task_get_elapsed (self);
+  id = _luma_json_get_string (record, "id");
+  if (id == NULL || *id == '\0')
+    return NULL;
 
-  if (g_strcmp0 (self->record_json, record_json) != 0)
-    {
-      clear_ref_string (&self->record_json);
-      self->record_json = record_json;
-      update_notify (&u, PROP_RECORD_JSON);
-    }
+  if (json != NULL && json_len < 0)
+    json_len = strlen (json);
+
+  prepared = g_atomic_rc_box_new0 (LumaPreparedRecord);
+  prepared->source = record;
+  prepared->id = g_ref_string_new (id);
+
+  /* Kept as given when compact (a raw newline can only be whitespace
+   * between tokens): exports write it line by line. */
+  if (json != NULL && memchr (json, '\n', json_len) == NULL && memchr (json, '\r', json_len) == NULL)
+    prepared->json = g_ref_string_new_len (json, json_len);
   else
-    g_ref_string_release (record_json);
+    prepared->json = record_to_ref_string (record);
 
-  state = _luma_task_state_derive_borrowed (record, &word, &reason);
-  update_state (&u, state, word, reason);
+  prepared->state = _luma_task_state_derive_borrowed (record, &word, &reason);
+  prepared->state_word = g_intern_string (word);
+  prepared->failure_reason = ref_string_or_null (reason);
 
   request = _luma_json_get_object (record, "request");
   response = _luma_json_get_object (record, "response");
@@ -253,27 +309,101 @@ apply_record (LumaTask   *self,
   prompt = _luma_json_get_string (request, "prompt");
   if (prompt == NULL)
     prompt = _luma_json_get_string (response, "prompt");
-  update_string (&u, &self->prompt, prompt, PROP_PROMPT);
-  update_interned (&u, &self->action, _luma_json_get_string (request, "action"), PROP_ACTION);
-  update_interned (&u, &self->aspect_ratio, _luma_json_get_string (request, "aspect_ratio"),
-                   PROP_ASPECT_RATIO);
+  prepared->prompt = ref_string_or_null (prompt);
+  prepared->action = g_intern_string (_luma_json_get_string (request, "action"));
+  prepared->aspect_ratio = g_intern_string (_luma_json_get_string (request, "aspect_ratio"));
 
-  update_string (&u, &self->video_id, _luma_json_get_string (response, "video_id"), PROP_VIDEO_ID);
-  update_string (&u, &self->video_url, _luma_json_get_string (response, "video_url"), PROP_VIDEO_URL);
-  update_uint (&u, &self->video_width, _luma_json_get_uint (response, "video_width"), PROP_VIDEO_WIDTH);
-  update_uint (&u, &self->video_height, _luma_json_get_uint (response, "video_height"), PROP_VIDEO_HEIGHT);
-  update_string (&u, &self->thumbnail_url, _luma_json_get_string (response, "thumbnail_url"),
-                 PROP_THUMBNAIL_URL);
-  update_uint (&u, &self->thumbnail_width, _luma_json_get_uint (response, "thumbnail_width"),
-               PROP_THUMBNAIL_WIDTH);
-  update_uint (&u, &self->thumbnail_height, _luma_json_get_uint (response, "thumbnail_height"),
-               PROP_THUMBNAIL_HEIGHT);
+  prepared->video_id = ref_string_or_null (_luma_json_get_string (response, "video_id"));
+  prepared->video_url = ref_string_or_null (_luma_json_get_string (response, "video_url"));
+  prepared->video_width = _luma_json_get_uint (response, "video_width");
+  prepared->video_height = _luma_json_get_uint (response, "video_height");
+  prepared->thumbnail_url = ref_string_or_null (_luma_json_get_string (response, "thumbnail_url"));
+  prepared->thumbnail_width = _luma_json_get_uint (response, "thumbnail_width");
+  prepared->thumbnail_height = _luma_json_get_uint (response, "thumbnail_height");
 
-  update_string (&u, &self->trace_id, _luma_json_get_string (record, "trace_id"), PROP_TRACE_ID);
-  update_time (&u, &self->created_at, read_time (record, "created_at"), PROP_CREATED_AT);
-  update_time (&u, &self->started_at, read_time (record, "started_at"), PROP_STARTED_AT);
-  update_time (&u, &self->finished_at, read_time (record, "finished_at"), PROP_FINISHED_AT);
-  self->elapsed_given = read_time (record, "elapsed");
+  prepared->trace_id = ref_string_or_null (_luma_json_get_string (record, "trace_id"));
+  prepared->created_at = read_time (record, "created_at");
+  prepared->started_at = read_time (record, "started_at");
+  prepared->finished_at = read_time (record, "finished_at");
+  prepared->elapsed = read_time (record, "elapsed");
+
+  return prepared;
+}
+
+LumaPreparedRecord *
+_luma_prepared_record_ref (LumaPreparedRecord *prepared)
+{
+  g_return_val_if_fail (prepared != NULL, NULL);
+  return g_atomic_rc_box_acquire (prepared);
+}
+
+void
+_luma_prepared_record_unref (LumaPreparedRecord *prepared)
+{
+  if (prepared != NULL)
+    g_atomic_rc_box_release_full (prepared, prepared_record_clear);
+}
+
+const char *
+_luma_prepared_record_get_id (LumaPreparedRecord *prepared)
+{
+  g_return_val_if_fail (prepared != NULL, NULL);
+  return prepared->id;
+}
+
+const char *
+_luma_prepared_record_get_json (LumaPreparedRecord *prepared)
+{
+  g_return_val_if_fail (prepared != NULL, NULL);
+  return prepared->json;
+}
+
+gconstpointer
+_luma_prepared_record_get_source (LumaPreparedRecord *prepared)
+{
+  g_return_val_if_fail (prepared != NULL, NULL);
+  return prepared->source;
+}
+
+static gboolean
+apply_record (LumaTask           *self,
+              LumaPreparedRecord *p,
+              gboolean            quiet)
+{
+  Update u = { self, quiet, FALSE };
+  double old_elapsed;
+
+  if (!quiet)
+    g_object_freeze_notify (G_OBJECT (self));
+
+  old_elapsed = luma_task_get_elapsed (self);
+
+  if (g_strcmp0 (self->record_json, p->json) != 0)
+    {
+      clear_ref_string (&self->record_json);
+      self->record_json = g_ref_string_acquire (p->json);
+      update_notify (&u, PROP_RECORD_JSON);
+    }
+
+  update_state (&u, p->state, p->state_word, p->failure_reason);
+
+  update_string (&u, &self->prompt, p->prompt, PROP_PROMPT);
+  update_interned (&u, &self->action, p->action, PROP_ACTION);
+  update_interned (&u, &self->aspect_ratio, p->aspect_ratio, PROP_ASPECT_RATIO);
+
+  update_string (&u, &self->video_id, p->video_id, PROP_VIDEO_ID);
+  update_string (&u, &self->video_url, p->video_url, PROP_VIDEO_URL);
+  update_uint (&u, &self->video_width, p->video_width, PROP_VIDEO_WIDTH);
+  update_uint (&u, &self->video_height, p->video_height, PROP_VIDEO_HEIGHT);
+  update_string (&u, &self->thumbnail_url, p->thumbnail_url, PROP_THUMBNAIL_URL);
+  update_uint (&u, &self->thumbnail_width, p->thumbnail_width, PROP_THUMBNAIL_WIDTH);
+  update_uint (&u, &self->thumbnail_height, p->thumbnail_height, PROP_THUMBNAIL_HEIGHT);
+
+  update_string (&u, &self->trace_id, p->trace_id, PROP_TRACE_ID);
+  update_time (&u, &self->created_at, p->created_at, PROP_CREATED_AT);
+  update_time (&u, &self->started_at, p->started_at, PROP_STARTED_AT);
+  update_time (&u, &self->finished_at, p->finished_at, PROP_FINISHED_AT);
+  self->elapsed_given = p->elapsed;
   if (old_elapsed != luma_task_get_elapsed (self))
     update_notify (&u, PROP_ELAPSED);
 
@@ -479,17 +609,26 @@ luma_task_new (const char *id)
 LumaTask *
 luma_task_new_from_record (JsonObject *record)
 {
-  LumaTask *self;
-  const char *id;
+  g_autoptr(LumaPreparedRecord) prepared = NULL;
 
   g_return_val_if_fail (record != NULL, NULL);
 
-  id = _luma_json_get_string (record, "id");
-  if (id == NULL || *id == '\0')
+  prepared = _luma_prepared_record_new (record, NULL, 0);
+  if (prepared == NULL)
     return NULL;
 
-  self = luma_task_new (id);
-  apply_record (self, record, record_to_ref_string (record), TRUE);
+  return _luma_task_new_from_prepared (prepared);
+}
+
+LumaTask *
+_luma_task_new_from_prepared (LumaPreparedRecord *prepared)
+{
+  LumaTask *self;
+
+  g_return_val_if_fail (prepared != NULL, NULL);
+
+  self = luma_task_new (prepared->id);
+  apply_record (self, prepared, TRUE);
 
   return self;
 }
@@ -529,14 +668,10 @@ luma_task_new_from_json (const char *id,
         g_debug ("Ignoring the stored record of task %s: not an object", id);
       else if (record_matches (self, json_node_get_object (root)))
         {
-          JsonObject *record = json_node_get_object (root);
+          g_autoptr(LumaPreparedRecord) prepared =
+            _luma_prepared_record_new (json_node_get_object (root), record_json, -1);
 
-          /* Kept as given when compact (a raw newline can only be
-           * whitespace between tokens): exports write it line by line. */
-          apply_record (self, record,
-                        strpbrk (record_json, "\n\r") == NULL ? g_ref_string_new (record_json)
-                                                               : record_to_ref_string (record),
-                        TRUE);
+          apply_record (self, prepared, TRUE);
         }
     }
 
@@ -554,7 +689,7 @@ gboolean
 luma_task_update_from_record (LumaTask   *self,
                               JsonObject *record)
 {
-  g_autoptr(GString) json = NULL;
+  g_autoptr(LumaPreparedRecord) prepared = NULL;
 
   g_return_val_if_fail (LUMA_IS_TASK (self), FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
@@ -562,17 +697,31 @@ luma_task_update_from_record (LumaTask   *self,
   if (!record_matches (self, record))
     return FALSE;
 
-  json = g_string_sized_new (2048);
-  _luma_json_append_object (json, record, -1);
+  prepared = _luma_prepared_record_new (record, NULL, 0);
+  return _luma_task_update_from_prepared (self, prepared);
+}
+
+gboolean
+_luma_task_update_from_prepared (LumaTask           *self,
+                                 LumaPreparedRecord *prepared)
+{
+  g_return_val_if_fail (LUMA_IS_TASK (self), FALSE);
+  g_return_val_if_fail (prepared != NULL, FALSE);
+
+  if (g_ascii_strcasecmp (prepared->id, self->id) != 0)
+    {
+      g_debug ("Ignoring a record for task %s: its id is %s", self->id, prepared->id);
+      return FALSE;
+    }
 
   /* The same record as before: every field follows from it, so nothing
    * changed (unless the task was marked not found meanwhile). This is
    * what most polls bring. */
   if (self->state != LUMA_TASK_STATE_NOT_FOUND && self->record_json != NULL &&
-      strcmp (self->record_json, json->str) == 0)
+      strcmp (self->record_json, prepared->json) == 0)
     return FALSE;
 
-  return apply_record (self, record, g_ref_string_new_len (json->str, json->len), FALSE);
+  return apply_record (self, prepared, FALSE);
 }
 
 /**

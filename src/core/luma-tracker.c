@@ -10,7 +10,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "luma-client-private.h"
 #include "luma-error.h"
+#include "luma-task-list-private.h"
 #include "luma-tracker.h"
 
 struct _LumaTrackerRemoval
@@ -260,17 +262,15 @@ collect_listed (LumaTracker *self,
 }
 
 /* The answer of a fetch of the tracker's: records fill tasks in, unknown
- * IDs become not found, failures stay on their tasks. Returns the tasks to
- * save (transfer container). */
+ * IDs become not found, failures stay on their tasks. @changed: the tasks
+ * the records changed. Returns the tasks to save (transfer container). */
 static GPtrArray *
 apply_fetch_result (LumaTracker     *self,
-                    LumaBatchResult *batch)
+                    LumaBatchResult *batch,
+                    GPtrArray       *changed)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
-  g_autoptr(GPtrArray) changed = NULL;
   GPtrArray *to_save = g_ptr_array_new ();
-
-  changed = luma_task_list_apply_records (self->list, batch->records);
 
   for (guint i = 0; i < changed->len; i++)
     if (g_hash_table_add (seen, g_ptr_array_index (changed, i)))
@@ -316,6 +316,61 @@ apply_fetch_result (LumaTracker     *self,
   return to_save;
 }
 
+typedef struct
+{
+  FetchData       *data;
+  LumaBatchResult *batch;
+} FetchApply;
+
+static void
+fetch_apply_free (FetchApply *apply)
+{
+  g_clear_pointer (&apply->data, fetch_data_free);
+  g_clear_pointer (&apply->batch, _luma_batch_result_free_later);
+  g_free (apply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FetchApply, fetch_apply_free)
+
+static void
+fetch_ended (LumaTracker *self,
+             FetchData   *data)
+{
+  g_assert (self->n_fetches > 0);
+  self->n_fetches--;
+  for (guint i = 0; data->ids[i] != NULL; i++)
+    g_hash_table_remove (self->in_flight, data->ids[i]);
+}
+
+/* The records are in the list: the rest follows. */
+static void
+fetch_applied_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(FetchApply) apply = user_data;
+  g_autoptr(LumaTracker) self = g_weak_ref_get (&apply->data->tracker);
+  LumaBatchResult *batch = apply->batch;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) to_save = NULL;
+
+  changed = luma_task_list_apply_records_finish (LUMA_TASK_LIST (object), result, NULL);
+
+  /* Gone, or its client replaced meanwhile (which cancelled the apply). */
+  if (self == NULL || apply->data->generation != self->fetch_generation || changed == NULL)
+    return;
+
+  fetch_ended (self, apply->data);
+
+  to_save = apply_fetch_result (self, batch, changed);
+  save_tasks (self, to_save);
+  update_busy (self);
+
+  emit_finished (self, to_save, apply->data->unfinished);
+  if (batch->error != NULL)
+    emit_error (self, batch->error);
+}
+
 static void
 fetch_done_cb (GObject      *object,
                GAsyncResult *result,
@@ -324,35 +379,35 @@ fetch_done_cb (GObject      *object,
   g_autoptr(FetchData) data = user_data;
   g_autoptr(LumaTracker) self = g_weak_ref_get (&data->tracker);
   g_autoptr(LumaBatchResult) batch = NULL;
-  g_autoptr(GPtrArray) to_save = NULL;
   g_autoptr(GError) error = NULL;
+  FetchApply *apply;
 
   batch = luma_client_fetch_finish (LUMA_CLIENT (object), result, &error);
 
   /* Gone, or asked with a client since replaced. */
   if (self == NULL || data->generation != self->fetch_generation)
-    return;
-
-  g_assert (self->n_fetches > 0);
-  self->n_fetches--;
-  for (guint i = 0; data->ids[i] != NULL; i++)
-    g_hash_table_remove (self->in_flight, data->ids[i]);
+    {
+      g_clear_pointer (&batch, _luma_batch_result_free_later);
+      return;
+    }
 
   if (batch == NULL)
     {
+      fetch_ended (self, data);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         emit_error (self, error);
       update_busy (self);
       return;
     }
 
-  to_save = apply_fetch_result (self, batch);
-  save_tasks (self, to_save);
-  update_busy (self);
-
-  emit_finished (self, to_save, data->unfinished);
-  if (batch->error != NULL)
-    emit_error (self, batch->error);
+  /* Applied in slices, the fetch still counted as running: a large
+   * answer must not stall the loop. */
+  apply = g_new0 (FetchApply, 1);
+  apply->data = g_steal_pointer (&data);
+  apply->batch = g_steal_pointer (&batch);
+  _luma_task_list_apply_prepared_async (self->list, apply->batch->records,
+                                        _luma_batch_result_get_prepared (apply->batch),
+                                        self->cancellable, fetch_applied_cb, apply);
 }
 
 static void

@@ -1,0 +1,41 @@
+/* luma-task-private.h
+ *
+ * Copyright 2026 The Luma Tasks authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "luma-task.h"
+
+G_BEGIN_DECLS
+
+/* A record read once, anywhere (the client's parse thread): its compact
+ * JSON text and every field a task shows, immutable and reference-counted
+ * (atomically), so that applying it on the main thread is only a few
+ * comparisons. */
+typedef struct _LumaPreparedRecord LumaPreparedRecord;
+
+/* NULL when @record has no usable "id". @json (of @json_len bytes, or
+ * NUL-terminated when -1) is @record's own text, kept as given unless it
+ * spans lines; NULL serializes @record instead. */
+LumaPreparedRecord *_luma_prepared_record_new      (JsonObject          *record,
+                                                    const char          *json,
+                                                    gssize               json_len);
+LumaPreparedRecord *_luma_prepared_record_ref      (LumaPreparedRecord  *prepared);
+void                _luma_prepared_record_unref    (LumaPreparedRecord  *prepared);
+const char         *_luma_prepared_record_get_id   (LumaPreparedRecord  *prepared);
+/* A GRefString. */
+const char         *_luma_prepared_record_get_json (LumaPreparedRecord  *prepared);
+/* The object it was made from, for identity checks only (not a reference). */
+gconstpointer       _luma_prepared_record_get_source (LumaPreparedRecord *prepared);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LumaPreparedRecord, _luma_prepared_record_unref)
+
+/* luma_task_new_from_record() and luma_task_update_from_record() for a
+ * prepared record: the same results and notifications. */
+LumaTask           *_luma_task_new_from_prepared    (LumaPreparedRecord *prepared);
+gboolean            _luma_task_update_from_prepared (LumaTask           *self,
+                                                     LumaPreparedRecord *prepared);
+
+G_END_DECLS
