@@ -20,9 +20,9 @@ passed=0
 failed=0
 skipped=0
 
-# count BUILDDIR: adds the results of its testlog.json to the totals.
+# count BUILDDIR [LOG]: adds the results of its testlog.json (or LOG) to the totals.
 count() {
-  local log=$1/meson-logs/testlog.json
+  local log=$1/meson-logs/${2:-testlog.json}
   if [ ! -s "$log" ]; then
     failed=$((failed + 1))
     return
@@ -74,6 +74,11 @@ run_build() {
 test_args=("$@")
 run_build _build-test 1 --buildtype=debugoptimized --werror
 run_build _build-asan 3 --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+# --- valgrind memcheck over the core suite (about 4 minutes), counted in too.
+build-aux/valgrind.sh
+count _build-valgrind testlog-valgrind-valgrind.json
+# --- end of valgrind
 
 echo
 if [ "$skipped" -gt 0 ]; then
