@@ -68,7 +68,7 @@ main (void)
                            save_us / 1000.0, "ms", LUMA_BENCH_AT_MOST, 100);
   ok &= luma_bench_report ("5. transactions for that poll round",
                            luma_store_get_n_transactions (store) - transactions_before,
-                           "", LUMA_BENCH_AT_MOST, 1);
+                           "commits", LUMA_BENCH_AT_MOST, 1);
 
   start = g_get_monotonic_time ();
   loaded = luma_store_load_sync (store, &error);
