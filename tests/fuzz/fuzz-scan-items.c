@@ -36,9 +36,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       g_assert_cmpuint (range->length, >, 0);
       g_assert_cmpuint (range->offset + range->length, <=, size);
-      g_assert_false (g_ascii_isspace (text[range->offset]));
-      g_assert_false (g_ascii_isspace (text[range->offset + range->length - 1]));
     }
+
+  /* On text that is not JSON the ranges only have to stay in bounds: the
+   * client checks the scan against json-glib's parse before using it. */
 
   if (!json_parser_load_from_data (parser, text, size, NULL))
     return 0;
@@ -48,6 +49,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       LumaJsonRange *range = &g_array_index (ranges, LumaJsonRange, i);
       g_autoptr(JsonParser) one = json_parser_new_immutable ();
 
+      g_assert_false (g_ascii_isspace (text[range->offset]));
+      g_assert_false (g_ascii_isspace (text[range->offset + range->length - 1]));
       g_assert_true (json_parser_load_from_data (one, text + range->offset, range->length, NULL));
     }
 
