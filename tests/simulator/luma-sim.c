@@ -517,7 +517,7 @@ answer_api (Sim               *sim,
     answer_retrieve_batch (sim, msg, request, entry);
   else
     set_error (msg, SOUP_STATUS_BAD_REQUEST, "api_not_implemented",
-               "The action is not implemented.");
+               "This action is not offered by the Luma Tasks API.");
 }
 
 /* Ways of delivering an answer badly */
