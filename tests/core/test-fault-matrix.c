@@ -20,6 +20,7 @@
 #include "luma-task-list.h"
 #include "luma-tracker.h"
 #include "luma-test-sim.h"
+#include "luma-test-network-monitor.h"
 
 #define SEED_ID_1 LUMA_TEST_SIM_SEED_ID_1
 #define SEED_ID_2 LUMA_TEST_SIM_SEED_ID_2
@@ -61,98 +62,6 @@ static const Row rows[] = {
 /* More faults than any retry budget: the caller sees the final error. */
 #define FAULT_COUNT_FINAL 10
 
-/* ------------------------------------------------------------------------ */
-/* A network monitor that always says the network is there                 */
-
-#define TEST_TYPE_NETWORK_MONITOR (test_network_monitor_get_type ())
-G_DECLARE_FINAL_TYPE (TestNetworkMonitor, test_network_monitor, TEST, NETWORK_MONITOR, GObject)
-
-struct _TestNetworkMonitor
-{
-  GObject parent_instance;
-};
-
-enum {
-  MON_PROP_0,
-  MON_PROP_NETWORK_AVAILABLE,
-  MON_PROP_NETWORK_METERED,
-  MON_PROP_CONNECTIVITY,
-};
-
-static void test_network_monitor_iface_init (GNetworkMonitorInterface *iface);
-static void test_network_monitor_initable_iface_init (GInitableIface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestNetworkMonitor, test_network_monitor, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, test_network_monitor_initable_iface_init)
-                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, test_network_monitor_iface_init))
-
-static gboolean
-test_network_monitor_initable_init (GInitable     *initable,
-                                    GCancellable  *cancellable,
-                                    GError       **error)
-{
-  return TRUE;
-}
-
-static void
-test_network_monitor_initable_iface_init (GInitableIface *iface)
-{
-  iface->init = test_network_monitor_initable_init;
-}
-
-static gboolean
-test_network_monitor_can_reach (GNetworkMonitor     *monitor,
-                                GSocketConnectable  *connectable,
-                                GCancellable        *cancellable,
-                                GError             **error)
-{
-  return TRUE;
-}
-
-static void
-test_network_monitor_iface_init (GNetworkMonitorInterface *iface)
-{
-  iface->can_reach = test_network_monitor_can_reach;
-}
-
-static void
-test_network_monitor_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case MON_PROP_NETWORK_AVAILABLE:
-      g_value_set_boolean (value, TRUE);
-      break;
-    case MON_PROP_NETWORK_METERED:
-      g_value_set_boolean (value, FALSE);
-      break;
-    case MON_PROP_CONNECTIVITY:
-      g_value_set_enum (value, G_NETWORK_CONNECTIVITY_FULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-test_network_monitor_class_init (TestNetworkMonitorClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = test_network_monitor_get_property;
-
-  g_object_class_override_property (object_class, MON_PROP_NETWORK_AVAILABLE, "network-available");
-  g_object_class_override_property (object_class, MON_PROP_NETWORK_METERED, "network-metered");
-  g_object_class_override_property (object_class, MON_PROP_CONNECTIVITY, "connectivity");
-}
-
-static void
-test_network_monitor_init (TestNetworkMonitor *self)
-{
-}
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
