@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "luma-error.h"
@@ -202,12 +204,35 @@ luma_error_is_retryable (const GError *error)
     }
 }
 
+/* Whether @message already says "HTTP @status" (and not, say, "HTTP 5020"). */
+static gboolean
+message_names_status (const char *message,
+                      guint       status)
+{
+  g_autofree char *needle = g_strdup_printf ("HTTP %u", status);
+  gsize needle_len = strlen (needle);
+  const char *p = message;
+
+  if (message == NULL)
+    return FALSE;
+
+  while ((p = strstr (p, needle)) != NULL)
+    {
+      if (!g_ascii_isdigit (p[needle_len]))
+        return TRUE;
+      p += needle_len;
+    }
+
+  return FALSE;
+}
+
 /**
  * luma_error_describe:
  *
  * The message followed by what the service said about it, for standard
  * error and tooltips: "The API token was refused (invalid_token, HTTP 401,
- * trace_id 2cf8…)".
+ * trace_id 2cf8…)". The status is left out when the message names it
+ * already ("… (HTTP 502).").
  */
 char *
 luma_error_describe (const GError *error)
@@ -231,7 +256,9 @@ luma_error_describe (const GError *error)
       SEP ();
       g_string_append (str, api_code);
     }
-  if (status != 0)
+  /* Some messages name the status themselves ("… (HTTP 502)."): once is
+   * enough. */
+  if (status != 0 && !message_names_status (error->message, status))
     {
       SEP ();
       g_string_append_printf (str, "HTTP %u", status);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <gio/gio.h>
 
 #include "luma-error.h"
@@ -44,6 +46,68 @@ test_error_plain_describe (void)
   g_assert_cmpuint (luma_error_get_http_status (error), ==, 0);
   g_assert_null (luma_error_get_api_code (error));
   g_assert_false (luma_error_is_retryable (error));
+}
+
+/* How often @text says "HTTP @status", as a whole number. */
+static guint
+count_status (const char *text,
+              guint       status)
+{
+  g_autofree char *needle = g_strdup_printf ("HTTP %u", status);
+  const char *p = text;
+  guint n = 0;
+
+  while ((p = strstr (p, needle)) != NULL)
+    {
+      p += strlen (needle);
+      if (!g_ascii_isdigit (*p))
+        n++;
+    }
+
+  return n;
+}
+
+/* Messages that name the status themselves get it once, not twice. */
+static void
+test_error_status_once (void)
+{
+  struct {
+    guint status;
+    const char *api_code;
+    const char *message;
+    const char *described;
+  } cases[] = {
+    { 502, NULL,
+      "The server answered with an HTML page instead of the API's JSON (HTTP 502).",
+      "The server answered with an HTML page instead of the API's JSON (HTTP 502)." },
+    { 200, NULL,
+      "The server's answer was cut off before its end (HTTP 200): 40 of 81 bytes came.",
+      "The server's answer was cut off before its end (HTTP 200): 40 of 81 bytes came." },
+    { 307, NULL,
+      "The server sent the request elsewhere (HTTP 307); the app does not follow it, to keep the API token safe.",
+      "The server sent the request elsewhere (HTTP 307); the app does not follow it, to keep the API token safe." },
+    /* Other details still follow. */
+    { 502, "bad_gateway",
+      "An answer (HTTP 502).",
+      "An answer (HTTP 502). (bad_gateway)" },
+    /* Another number that starts the same is not the status. */
+    { 502, NULL,
+      "An answer (HTTP 5020).",
+      "An answer (HTTP 5020). (HTTP 502)" },
+    { 500, NULL,
+      "The service had an internal error.",
+      "The service had an internal error. (HTTP 500)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = luma_error_new_api (LUMA_ERROR_BAD_RESPONSE, cases[i].status,
+                                                    cases[i].api_code, NULL, "%s", cases[i].message);
+      g_autofree char *text = luma_error_describe (error);
+
+      g_assert_cmpstr (text, ==, cases[i].described);
+      g_assert_cmpuint (count_status (text, cases[i].status), ==, 1);
+    }
 }
 
 static void
@@ -95,6 +159,7 @@ main (int   argc,
 
   g_test_add_func ("/error/api-details", test_error_carries_api_details);
   g_test_add_func ("/error/plain-describe", test_error_plain_describe);
+  g_test_add_func ("/error/status-once", test_error_status_once);
   g_test_add_func ("/error/codes-for-status", test_error_codes_for_status);
   g_test_add_func ("/error/retryable", test_error_retryable);
 
