@@ -5,13 +5,19 @@
  */
 
 #define G_LOG_DOMAIN "luma-export"
+/* O_TMPFILE. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "luma-export.h"
 #include "luma-json-private.h"
@@ -21,6 +27,8 @@
 #define PROGRESS_STEPS 100
 /* Cancellation is checked every this many rows. */
 #define CANCEL_CHECK_ROWS 1024
+/* Files are written this many bytes at a time, checking cancellation. */
+#define WRITE_SLICE (1024 * 1024)
 
 gboolean
 luma_export_format_from_string (const char       *name,
@@ -371,18 +379,229 @@ luma_export_records_to_bytes (GPtrArray        *records,
   return g_string_free_to_bytes (out);
 }
 
-/* The temporary file goes in the same folder, so the rename is atomic and
- * a crash leaves either the old file or the new one, never half of one. */
+static gint use_unnamed_temporaries = TRUE;
+
+void
+luma_export_set_unnamed_temporaries (gboolean enabled)
+{
+  g_atomic_int_set (&use_unnamed_temporaries, enabled ? TRUE : FALSE);
+}
+
+static void
+set_write_error (GError     **error,
+                 const char  *path,
+                 int          saved_errno)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Could not write “%s”: %s"), name, g_strerror (saved_errno));
+}
+
+/* In slices, so a cancelled export of a large file stops soon. */
+static gboolean
+write_all (int            fd,
+           const char    *path,
+           const char    *data,
+           gsize          size,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  while (size > 0)
+    {
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      n = write (fd, data, MIN (size, WRITE_SLICE));
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          set_write_error (error, path, saved_errno);
+          return FALSE;
+        }
+      data += n;
+      size -= (gsize) n;
+    }
+
+  return TRUE;
+}
+
+/* Writes @data to @fd; the old file's data is at stake when @replacing,
+ * so the new data reach the disk before they take its name (as
+ * G_FILE_SET_CONTENTS_CONSISTENT does). Closes @fd. */
+static gboolean
+write_and_close (int            fd,
+                 const char    *path,
+                 const char    *data,
+                 gsize          size,
+                 gboolean       replacing,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  gboolean ok;
+
+  ok = write_all (fd, path, data, size, cancellable, error);
+  if (ok && replacing && fsync (fd) != 0)
+    {
+      set_write_error (error, path, errno);
+      ok = FALSE;
+    }
+  if (close (fd) != 0 && ok)
+    {
+      set_write_error (error, path, errno);
+      ok = FALSE;
+    }
+
+  return ok;
+}
+
+static char *
+temporary_template (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
+
+  return g_build_filename (dir, name, NULL);
+}
+
+/* Gives the unnamed file @fd the name @path, replacing what is there: a
+ * new name is linked straight into place; an existing one is replaced by
+ * a rename from a hidden name, which exists only between two system
+ * calls. */
+static gboolean
+link_into_place (int            fd,
+                 const char    *path,
+                 GError       **error)
+{
+  g_autofree char *proc_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+
+  if (linkat (AT_FDCWD, proc_path, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+    return TRUE;
+  if (errno != EEXIST)
+    {
+      set_write_error (error, path, errno);
+      return FALSE;
+    }
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *temp_path = temporary_template (path);
+      char *x = temp_path + strlen (temp_path) - 6;
+      static const char letters[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+      for (guint i = 0; i < 6; i++)
+        x[i] = letters[g_random_int_range (0, sizeof letters - 1)];
+
+      if (linkat (AT_FDCWD, proc_path, AT_FDCWD, temp_path, AT_SYMLINK_FOLLOW) != 0)
+        {
+          if (errno == EEXIST)
+            continue;
+          set_write_error (error, path, errno);
+          return FALSE;
+        }
+
+      if (rename (temp_path, path) != 0)
+        {
+          int saved_errno = errno;
+
+          g_unlink (temp_path);
+          set_write_error (error, path, saved_errno);
+          return FALSE;
+        }
+
+      return TRUE;
+    }
+
+  set_write_error (error, path, EEXIST);
+  return FALSE;
+}
+
+/* An unnamed file in the target's folder (O_TMPFILE), named only once it
+ * is whole: whenever the process dies, even by SIGKILL, the folder holds
+ * the old file or the new one, never half of one and no leftover. -1 with
+ * errno EOPNOTSUPP when the kernel or the file system cannot. */
+static int
+open_unnamed (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (!g_atomic_int_get (&use_unnamed_temporaries))
+    {
+      errno = EOPNOTSUPP;
+      return -1;
+    }
+
+  fd = open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+  /* Kernels before 3.11 answer EISDIR (or EINVAL) for an O_TMPFILE they
+   * do not know; file systems without it EOPNOTSUPP. */
+  if (fd < 0 && (errno == EISDIR || errno == EINVAL))
+    errno = EOPNOTSUPP;
+
+  return fd;
+}
+
+/* Without O_TMPFILE: a hidden, uniquely named file next to the target,
+ * renamed into place, and removed on any failure. */
+static gboolean
+write_named (const char    *path,
+             const char    *data,
+             gsize          size,
+             gboolean       replacing,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autofree char *temp_path = temporary_template (path);
+  int fd;
+
+  fd = g_mkstemp_full (temp_path, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      set_write_error (error, path, errno);
+      return FALSE;
+    }
+
+  if (!write_and_close (fd, path, data, size, replacing, cancellable, error))
+    {
+      g_unlink (temp_path);
+      return FALSE;
+    }
+
+  if (rename (temp_path, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_unlink (temp_path);
+      set_write_error (error, path, saved_errno);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The new file is written beside the old one and takes its name in one
+ * rename (or link), so the folder never shows half a file. */
 static gboolean
 write_atomically (GFile         *file,
                   GBytes        *bytes,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) link_error = NULL;
+  GStatBuf st;
   const char *path;
+  gboolean replacing;
+  gboolean ok;
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
+  int fd;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -395,17 +614,45 @@ write_atomically (GFile         *file,
                                       G_FILE_CREATE_NONE, NULL, cancellable, error);
     }
 
-  if (!g_file_set_contents_full (path, data, size, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0666, &local_error))
-    {
-      g_autofree char *name = g_file_get_parse_name (file);
+  replacing = g_lstat (path, &st) == 0;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_file_error (local_error->code),
-                   _("Could not write “%s”: %s"), name, local_error->message);
+  fd = open_unnamed (path);
+  if (fd < 0 && errno == EOPNOTSUPP)
+    return write_named (path, data, size, replacing, cancellable, error);
+  if (fd < 0)
+    {
+      set_write_error (error, path, errno);
       return FALSE;
     }
 
-  return TRUE;
+  /* Closing the unnamed file before it is linked drops it: a failed or
+   * cancelled write leaves nothing behind. */
+  ok = write_all (fd, path, data, size, cancellable, error);
+  if (ok && replacing && fsync (fd) != 0)
+    {
+      set_write_error (error, path, errno);
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      ok = link_into_place (fd, path, &link_error);
+      /* Linking goes through /proc: without it mounted, write a named file. */
+      if (!ok && g_error_matches (link_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+          !g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR))
+        {
+          close (fd);
+          return write_named (path, data, size, replacing, cancellable, error);
+        }
+      if (!ok)
+        g_propagate_error (error, g_steal_pointer (&link_error));
+    }
+  if (close (fd) != 0 && ok)
+    {
+      set_write_error (error, path, errno);
+      ok = FALSE;
+    }
+
+  return ok;
 }
 
 gboolean
@@ -572,6 +819,7 @@ report_progress (GTask *task,
 {
   ExportData *data = g_task_get_task_data (task);
   ProgressReport *report;
+  GSource *source;
 
   if (data->progress == NULL)
     return;
@@ -580,8 +828,16 @@ report_progress (GTask *task,
   report->task = g_object_ref (task);
   report->done = done;
   report->total = total;
-  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
-                              report_progress_cb, report, progress_report_free);
+
+  /* Always a source on the caller's context, never g_main_context_invoke():
+   * when nobody iterates that context, invoke() would run the callback
+   * right here, on the writer's thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, report_progress_cb, report, progress_report_free);
+  g_source_set_static_name (source, "[luma-export] progress");
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
 }
 
 static void

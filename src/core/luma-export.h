@@ -38,7 +38,13 @@ const char *luma_export_format_to_string (LumaExportFormat   format);
  * (154.28). */
 GBytes   *luma_export_records_to_bytes   (GPtrArray         *records,
                                           LumaExportFormat   format);
-/* Writes atomically (temporary file in the same folder, then rename). */
+/* Writes atomically: the new file is written unnamed (O_TMPFILE) in the
+ * same folder and linked or renamed into place once whole, so a killed
+ * process leaves the old file or the new one and nothing else. Where
+ * O_TMPFILE is not supported, a hidden ".NAME.XXXXXX" beside the target
+ * is written and renamed instead (removed on failure, though a killed
+ * process leaves it). A failed or cancelled write leaves the old file as
+ * it was. */
 gboolean  luma_export_records_to_file    (GPtrArray         *records,
                                           LumaExportFormat   format,
                                           GFile             *file,
@@ -78,6 +84,10 @@ void      luma_export_tasks_with_progress_async (GPtrArray              *tasks,
                                                  GCancellable           *cancellable,
                                                  GAsyncReadyCallback     callback,
                                                  gpointer                user_data);
+
+/* Tests: FALSE makes local writes use the hidden named file even where
+ * O_TMPFILE works (TRUE by default). */
+void      luma_export_set_unnamed_temporaries (gboolean       enabled);
 
 /* "2024-08-31T04:10:11.961Z", rounded to the nearest millisecond; NULL
  * for a negative or non-finite time or one past the year 9999. */

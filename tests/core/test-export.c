@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -660,6 +663,212 @@ test_export_tasks_cancelled (void)
   free_tasks (tasks);
 }
 
+static ino_t
+inode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_ino;
+}
+
+/* Many copies of the seed's records: far more than @limit bytes. */
+static GPtrArray *
+many_records (GPtrArray *seed,
+              gsize      limit)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GBytes) bytes = NULL;
+
+  while (records->len < 8 || (bytes == NULL || g_bytes_get_size (bytes) < limit * 4))
+    {
+      for (guint i = 0; i < seed->len; i++)
+        g_ptr_array_add (records, json_object_ref (g_ptr_array_index (seed, i)));
+      g_clear_pointer (&bytes, g_bytes_unref);
+      bytes = luma_export_records_to_bytes (records, LUMA_EXPORT_JSON);
+    }
+
+  return records;
+}
+
+/* Writes with the size of files limited to @limit bytes: the kernel
+ * refuses the write past it (EFBIG), as a full disk would. */
+static gboolean
+export_with_size_limit (GPtrArray         *records,
+                        LumaExportFormat   format,
+                        GFile             *file,
+                        rlim_t             limit,
+                        GError           **error)
+{
+  struct rlimit old_limit, new_limit;
+  void (*old_handler) (int);
+  gboolean ok;
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  new_limit = old_limit;
+  new_limit.rlim_cur = limit;
+  /* Past the limit the kernel also sends SIGXFSZ, which would end us. */
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &new_limit), ==, 0);
+
+  ok = luma_export_records_to_file (records, format, file, NULL, error);
+
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  signal (SIGXFSZ, old_handler);
+
+  return ok;
+}
+
+/* Replacing, failing and cancelled writes, with an unnamed temporary file
+ * (O_TMPFILE) and with the hidden named one: the folder only ever holds
+ * the old file or the new one. */
+static void
+check_atomic_writes (gboolean unnamed)
+{
+  g_autoptr(GPtrArray) seed = load_seed_records ();
+  g_autoptr(GPtrArray) big = many_records (seed, 16384);
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "tasks.json", NULL);
+  g_autofree char *sub_path = g_build_filename (dir, "a-folder", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) sub = g_file_new_for_path (sub_path);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = export_to_string (seed, LUMA_EXPORT_JSONL);
+  g_autofree char *contents = NULL;
+  mode_t mask;
+  GStatBuf st;
+  ino_t inode;
+
+  luma_export_set_unnamed_temporaries (unnamed);
+
+  /* A new file, with the mode any new file gets. */
+  g_assert_true (luma_export_records_to_file (seed, LUMA_EXPORT_CSV, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  mask = umask (022);
+  umask (mask);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~mask);
+
+  /* Replaced by a new file (a new inode): readers of the old one keep it. */
+  inode = inode_of (path);
+  g_assert_true (luma_export_records_to_file (seed, LUMA_EXPORT_JSONL, file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_cmpuint (inode_of (path), !=, inode);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, expected);
+  inode = inode_of (path);
+
+  /* A write that fails half-way leaves the old file whole, and nothing else. */
+  g_assert_false (export_with_size_limit (big, LUMA_EXPORT_JSON, file, 4096, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "tasks.json"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_cmpuint (inode_of (path), ==, inode);
+  g_clear_pointer (&contents, g_free);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, expected);
+
+  /* The same when the file did not exist: no file at all. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_false (export_with_size_limit (big, LUMA_EXPORT_CSV, file, 4096, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+
+  /* Cancelled: nothing written. */
+  g_cancellable_cancel (cancelled);
+  g_assert_false (luma_export_records_to_file (seed, LUMA_EXPORT_CSV, file, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+
+  /* A folder in the way: the rename fails, and the temporary file goes. */
+  g_assert_cmpint (g_mkdir (sub_path, 0700), ==, 0);
+  g_assert_false (luma_export_records_to_file (seed, LUMA_EXPORT_CSV, sub, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_true (g_file_test (sub_path, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (g_rmdir (sub_path), ==, 0);
+
+  /* A big file, whole. */
+  g_assert_true (luma_export_records_to_file (big, LUMA_EXPORT_JSON, file, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&contents, g_free);
+  g_clear_pointer (&expected, g_free);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  expected = export_to_string (big, LUMA_EXPORT_JSON);
+  g_assert_cmpstr (contents, ==, expected);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+
+  luma_export_set_unnamed_temporaries (TRUE);
+  remove_dir (dir);
+}
+
+static void
+test_export_atomic_unnamed (void)
+{
+  check_atomic_writes (TRUE);
+}
+
+static void
+test_export_atomic_named (void)
+{
+  check_atomic_writes (FALSE);
+}
+
+/* The asynchronous export writes the same way: the old file is replaced
+ * whole, and a failure leaves no temporary file. */
+static void
+test_export_tasks_atomic (void)
+{
+  g_autoptr(GPtrArray) records = load_seed_records ();
+  GPtrArray *tasks = tasks_from_records (records);
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "tasks.csv", NULL);
+  g_autofree char *sub_path = g_build_filename (dir, "a-folder", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) sub = g_file_new_for_path (sub_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  AsyncResult r = { 0, };
+
+  g_file_set_contents (path, "old\n", -1, &error);
+  g_assert_no_error (error);
+
+  luma_export_tasks_async (tasks, LUMA_EXPORT_CSV, file, NULL, on_exported, &r);
+  wait_for (&r);
+  g_assert_true (r.ok);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, LUMA_EXPORT_CSV_HEADER "\r\n"));
+
+  /* A folder where the file should go: an error, and nothing left over. */
+  g_assert_cmpint (g_mkdir (sub_path, 0700), ==, 0);
+  memset (&r, 0, sizeof r);
+  luma_export_tasks_async (tasks, LUMA_EXPORT_JSON, sub, NULL, on_exported, &r);
+  wait_for (&r);
+  g_assert_false (r.ok);
+  g_assert_nonnull (r.error);
+  g_clear_error (&r.error);
+  g_assert_cmpuint (count_entries (dir), ==, 2);
+  g_assert_cmpint (g_rmdir (sub_path), ==, 0);
+
+  remove_dir (dir);
+  free_tasks (tasks);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -677,6 +886,9 @@ main (int   argc,
   g_test_add_func ("/export/tasks-match-records", test_export_tasks_match_records);
   g_test_add_func ("/export/tasks-spaced-record", test_export_tasks_spaced_record);
   g_test_add_func ("/export/tasks-cancelled", test_export_tasks_cancelled);
+  g_test_add_func ("/export/atomic-unnamed", test_export_atomic_unnamed);
+  g_test_add_func ("/export/atomic-named", test_export_atomic_named);
+  g_test_add_func ("/export/tasks-atomic", test_export_tasks_atomic);
 
   return g_test_run ();
 }
