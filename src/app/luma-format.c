@@ -86,3 +86,20 @@ luma_format_duration (double seconds)
     return g_strdup_printf (_("%d min %d s"), (int) (total / 60), (int) (total % 60));
   return g_strdup_printf (_("%d h %d min"), (int) (total / 3600), (int) ((total % 3600) / 60));
 }
+
+AdwToast *
+luma_toast_new (const char *text)
+{
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (markup);
+}
+
+void
+luma_toast_set_text (AdwToast   *toast,
+                     const char *text)
+{
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
+  adw_toast_set_title (toast, markup);
+}

@@ -302,7 +302,7 @@ show_toast (LumaTaskDetails *self,
   if (overlay == NULL)
     return;
 
-  toast = adw_toast_new (title);
+  toast = luma_toast_new (title);
   adw_toast_set_timeout (toast, 2);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }

@@ -13,6 +13,7 @@
 #include "luma-add-dialog.h"
 #include "luma-error.h"
 #include "luma-preferences.h"
+#include "luma-format.h"
 #include "luma-window-private.h"
 
 /* Files larger than this are refused: nobody pastes 64 MiB of task IDs. */
@@ -302,7 +303,7 @@ on_export_progress (guint    n_done,
                                         "Exporting %u tasks… %u %%",
                                         n_total),
                            n_total, (guint) ((guint64) n_done * 100 / n_total));
-  adw_toast_set_title (data->progress, title);
+  luma_toast_set_text (data->progress, title);
 }
 
 static void
@@ -335,7 +336,7 @@ on_export_done (GObject      *object,
                                                              "Exported %u tasks to “%s”",
                                                              data->n_tasks),
                                                 data->n_tasks, name);
-      AdwToast *toast = adw_toast_new (title);
+      AdwToast *toast = luma_toast_new (title);
 
       if (parent != NULL)
         {
@@ -345,6 +346,8 @@ on_export_done (GObject      *object,
           adw_toast_set_action_name (toast, "win.open-folder");
           adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
         }
+      /* What the user just asked for: ahead of an older toast's timeout. */
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
 
@@ -387,8 +390,9 @@ _luma_window_export (LumaWindow       *self,
                                                              "Exporting %u tasks…",
                                                              tasks->len),
                                                 tasks->len);
-      data->progress = adw_toast_new (title);
+      data->progress = luma_toast_new (title);
       adw_toast_set_timeout (data->progress, 0);
+      adw_toast_set_priority (data->progress, ADW_TOAST_PRIORITY_HIGH);
       adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (data->progress));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), TRUE);
@@ -549,7 +553,7 @@ remove_selected_action (GtkWidget  *widget,
   n = luma_tracker_removal_get_n_tasks (self->undo);
 
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u task", "Removed %u tasks", n), n);
-  toast = adw_toast_new (title);
+  toast = luma_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-remove");
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);

@@ -19,6 +19,7 @@
 #include "luma-state-badge.h"
 #include "luma-task-details.h"
 #include "luma-task-row.h"
+#include "luma-format.h"
 #include "luma-window-private.h"
 
 #define TIME_TICK_SECONDS 30
@@ -43,7 +44,7 @@ void
 _luma_window_show_toast (LumaWindow *self,
                          const char *title)
 {
-  AdwToast *toast = adw_toast_new (title);
+  AdwToast *toast = luma_toast_new (title);
 
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -99,11 +100,11 @@ _luma_window_show_error (LumaWindow   *self,
   /* A server that stays down fails every poll: one toast, kept current. */
   if (self->error_toast != NULL)
     {
-      adw_toast_set_title (self->error_toast, text);
+      luma_toast_set_text (self->error_toast, text);
       return;
     }
 
-  self->error_toast = adw_toast_new (text);
+  self->error_toast = luma_toast_new (text);
   adw_toast_set_priority (self->error_toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_add_weak_pointer (G_OBJECT (self->error_toast), (gpointer *) &self->error_toast);
   adw_toast_overlay_add_toast (self->toast_overlay, self->error_toast);
@@ -977,7 +978,6 @@ luma_window_select_task (LumaWindow *self,
           if (adw_leaflet_get_folded (self->leaflet))
             adw_leaflet_set_visible_child (self->leaflet, self->details_pane);
           g_clear_pointer (&self->select_pending, g_free);
-  g_clear_pointer (&self->history_notice, g_free);
           return TRUE;
         }
     }
@@ -1088,11 +1088,13 @@ on_tracker_retrying (LumaWindow   *self,
   /* One toast for the retries, updated in place. */
   if (self->rate_toast != NULL)
     {
-      adw_toast_set_title (self->rate_toast, text);
+      luma_toast_set_text (self->rate_toast, text);
       return;
     }
 
-  self->rate_toast = adw_toast_new (text);
+  self->rate_toast = luma_toast_new (text);
+  /* Ahead of the "Added N tasks" toast, or it would show too late. */
+  adw_toast_set_priority (self->rate_toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_set_timeout (self->rate_toast, MAX (seconds + 2, 5));
   g_object_add_weak_pointer (G_OBJECT (self->rate_toast), (gpointer *) &self->rate_toast);
   adw_toast_overlay_add_toast (self->toast_overlay, self->rate_toast);
@@ -1276,7 +1278,7 @@ on_loaded (GObject      *object,
       g_free (self->history_notice);
       self->history_notice = g_strdup_printf (_("The task history could not be read and was set aside as %s; a new one was started."),
                                               name);
-      toast = adw_toast_new (self->history_notice);
+      toast = luma_toast_new (self->history_notice);
 
       adw_toast_set_timeout (toast, 0);
       adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);

@@ -23,6 +23,17 @@
       }                                                                      \
   } G_STMT_END
 
+/* What a toast says: its title is Pango markup. */
+static inline char *
+luma_test_toast_text (AdwToast *toast)
+{
+  char *text = NULL;
+
+  g_assert_true (pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &text, NULL, NULL));
+
+  return text;
+}
+
 /* Runs the main loop for a while (to let things settle). */
 static inline void
 luma_test_iterate (guint ms)
