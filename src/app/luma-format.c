@@ -13,6 +13,23 @@
 
 #include "luma-format.h"
 
+/* Looked up once: GLib reads the system's zone again at every
+ * g_date_time_new_from_unix_local(), 200 times for a list's first frame. */
+static GTimeZone *
+local_time_zone (void)
+{
+  static gsize once;
+  static GTimeZone *zone;
+
+  if (g_once_init_enter (&once))
+    {
+      zone = g_time_zone_new_local ();
+      g_once_init_leave (&once, 1);
+    }
+
+  return zone;
+}
+
 char *
 luma_format_relative_time (gint64 then_us,
                            gint64 now_us)
@@ -41,7 +58,14 @@ luma_format_relative_time (gint64 then_us,
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day ago", "%d days ago", days), days);
     }
 
-  then = g_date_time_new_from_unix_local (then_us / G_USEC_PER_SEC);
+  then = g_date_time_new_from_unix_utc (then_us / G_USEC_PER_SEC);
+  if (then != NULL)
+    {
+      GDateTime *local = g_date_time_to_timezone (then, local_time_zone ());
+
+      g_date_time_unref (then);
+      then = local;
+    }
   if (then == NULL)
     return g_strdup ("");
   /* Translators: a date in the task list, see strftime(3). */

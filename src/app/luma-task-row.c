@@ -255,8 +255,6 @@ luma_task_row_dispose (GObject *object)
     g_clear_signal_handler (&self->notify_handler, self->task);
   g_clear_object (&self->task);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), LUMA_TYPE_TASK_ROW);
-
   G_OBJECT_CLASS (luma_task_row_parent_class)->dispose (object);
 }
 
@@ -312,21 +310,82 @@ luma_task_row_class_init (LumaTaskRowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (LUMA_TYPE_STATE_BADGE);
-
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/luma-task-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, LumaTaskRow, thumbnail_slot);
-  gtk_widget_class_bind_template_child (widget_class, LumaTaskRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, LumaTaskRow, badge);
-  gtk_widget_class_bind_template_child (widget_class, LumaTaskRow, detail_label);
-  gtk_widget_class_bind_template_child (widget_class, LumaTaskRow, time_label);
   gtk_widget_class_set_css_name (widget_class, "taskrow");
 }
 
+static GtkLabel *
+row_label (float        xalign,
+           const char  *first_class,
+           ...)
+{
+  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
+  va_list classes;
+
+  gtk_label_set_xalign (label, xalign);
+  gtk_label_set_single_line_mode (label, TRUE);
+
+  va_start (classes, first_class);
+  for (const char *name = first_class; name != NULL; name = va_arg (classes, const char *))
+    gtk_widget_add_css_class (GTK_WIDGET (label), name);
+  va_end (classes);
+
+  return label;
+}
+
+/* Built in code rather than from a template: GtkListView makes some 200
+ * rows at once, and parsing a template for each cost most of the first
+ * frame of a long list. */
 static void
 luma_task_row_init (LumaTaskRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkBox *box = GTK_BOX (self);
+  GtkWidget *text_box;
+  GtkWidget *detail_box;
+  GtkWidget *placeholder;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_spacing (box, 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 6);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 6);
+
+  self->thumbnail_slot = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->thumbnail_slot), GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (GTK_WIDGET (self->thumbnail_slot), 64, 36);
+  gtk_widget_set_overflow (GTK_WIDGET (self->thumbnail_slot), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_add_css_class (GTK_WIDGET (self->thumbnail_slot), "task-thumbnail");
+  placeholder = gtk_image_new_from_icon_name ("image-x-generic-symbolic");
+  gtk_image_set_pixel_size (GTK_IMAGE (placeholder), 16);
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_stack_add_named (self->thumbnail_slot, placeholder, "placeholder");
+  gtk_box_append (box, GTK_WIDGET (self->thumbnail_slot));
+
+  text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_hexpand (text_box, TRUE);
+  gtk_widget_set_valign (text_box, GTK_ALIGN_CENTER);
+  gtk_box_append (box, text_box);
+
+  self->title_label = row_label (0, "task-title", NULL);
+  gtk_label_set_max_width_chars (self->title_label, 1);
+  gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_lines (self->title_label, 1);
+  gtk_box_append (GTK_BOX (text_box), GTK_WIDGET (self->title_label));
+
+  detail_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (text_box), detail_box);
+
+  self->badge = LUMA_STATE_BADGE (luma_state_badge_new ());
+  gtk_box_append (GTK_BOX (detail_box), GTK_WIDGET (self->badge));
+
+  self->detail_label = row_label (0, "caption", NULL);
+  gtk_label_set_max_width_chars (self->detail_label, 1);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->detail_label), TRUE);
+  gtk_label_set_ellipsize (self->detail_label, PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (detail_box), GTK_WIDGET (self->detail_label));
+
+  self->time_label = row_label (1, "caption", "dim-label", "numeric", NULL);
+  gtk_box_append (GTK_BOX (detail_box), GTK_WIDGET (self->time_label));
 
   self->thumbnail = LUMA_THUMBNAIL (luma_thumbnail_new ());
   luma_thumbnail_set_natural_width (self->thumbnail, 64);

@@ -1208,6 +1208,7 @@ on_bench_after_paint (GdkFrameClock *clock,
   GApplication *app;
 
   g_signal_handlers_disconnect_by_func (clock, on_bench_after_paint, self);
+  g_printerr("T rows %u 0\n", g_hash_table_size (self->bound_rows)); /* T */
 
   if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
       (rss = strstr (status, "VmRSS:")) != NULL)
@@ -1312,7 +1313,6 @@ luma_window_constructed (GObject *object)
   G_OBJECT_CLASS (luma_window_parent_class)->constructed (object);
 
   _luma_window_apply_client_settings (self);
-  luma_tracker_load_async (self->tracker, self->cancellable, on_loaded, self);
 }
 
 static void
@@ -1437,9 +1437,16 @@ luma_window_init (LumaWindow *self)
   g_autofree char *filter = NULL;
   g_autofree char *sort = NULL;
 
+  /* The history loads on the store's thread while the widgets are built:
+   * nothing of it reaches the window before the main loop runs again. */
+  self->cancellable = g_cancellable_new ();
+  self->store = luma_store_new (NULL);
+  self->tracker = luma_tracker_new (self->store);
+  self->list = g_object_ref (luma_tracker_get_list (self->tracker));
+  luma_tracker_load_async (self->tracker, self->cancellable, on_loaded, self);
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   self->pending_texts = g_ptr_array_new_with_free_func (g_free);
   self->bound_rows = g_hash_table_new (NULL, NULL);
@@ -1449,10 +1456,7 @@ luma_window_init (LumaWindow *self)
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "list-pane-width", self->list_pane, "width-request", G_SETTINGS_BIND_GET);
 
-  /* The engine: the history on disk, the list, the client and the poller. */
-  self->store = luma_store_new (NULL);
-  self->tracker = luma_tracker_new (self->store);
-  self->list = g_object_ref (luma_tracker_get_list (self->tracker));
+  /* The engine: the client and the poller. */
 
   self->poller_signals = g_signal_group_new (LUMA_TYPE_POLLER);
   g_signal_group_connect_object (self->poller_signals, "notify::busy", G_CALLBACK (on_poller_changed), self, G_CONNECT_SWAPPED);

@@ -19,6 +19,7 @@
 
 #include "luma-ids.h"
 #include "luma-store.h"
+#include "luma-task-private.h"
 
 /* One migration a schema version: migrations[N] takes a database from
  * version N to N + 1. Each runs in a transaction with its user_version. */
@@ -32,6 +33,10 @@ static const char * const migrations[] = {
   "  record TEXT"
   ");"
   "CREATE INDEX tasks_order ON tasks (added_at, position);",
+  /* 1 → 2: what each task shows, packed (luma-task.c, "Stored fields"),
+   * so that loading needs no JSON parse. Rows of version 1 get it the
+   * first time they are loaded. */
+  "ALTER TABLE tasks ADD COLUMN fields BLOB;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == LUMA_STORE_SCHEMA_VERSION);
@@ -45,17 +50,20 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == LUMA_STORE_SCHEMA_VERSION);
 #define CHECKPOINT_IDLE_US      (1 * G_USEC_PER_SEC)
 
 #define UPSERT_SQL \
-  "INSERT INTO tasks (id, position, added_at, not_found, record) " \
-  "VALUES (?1, ?2, ?3, ?4, ?5) " \
-  "ON CONFLICT (id) DO UPDATE SET not_found = excluded.not_found, record = excluded.record"
+  "INSERT INTO tasks (id, position, added_at, not_found, record, fields) " \
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6) " \
+  "ON CONFLICT (id) DO UPDATE SET not_found = excluded.not_found, record = excluded.record, " \
+  "fields = excluded.fields"
 #define REMOVE_SQL "DELETE FROM tasks WHERE id = ?1"
 #define LOAD_SQL \
-  "SELECT id, added_at, not_found, record FROM tasks ORDER BY added_at, position"
+  "SELECT id, added_at, not_found, record, fields, position FROM tasks ORDER BY added_at, position"
+#define SET_FIELDS_SQL "UPDATE tasks SET fields = ?2 WHERE id = ?1"
 
 typedef enum
 {
   JOB_OPEN,
   JOB_LOAD,
+  JOB_OPEN_LOAD,
   JOB_SAVE,
   JOB_REMOVE,
   JOB_CLOSE,
@@ -70,6 +78,7 @@ typedef struct
 {
   char       *id;
   char       *record;
+  GBytes     *fields;
   int         id_length;
   int         record_length;
   gint64      added_at;
@@ -161,6 +170,7 @@ job_free (Job *job)
       g_ref_string_release (job->rows[i].id);
       if (job->rows[i].record != NULL)
         g_ref_string_release (job->rows[i].record);
+      g_clear_pointer (&job->rows[i].fields, g_bytes_unref);
     }
   g_free (job->rows);
   g_strfreev (job->ids);
@@ -386,9 +396,12 @@ store_migrate (LumaStore *self,
 }
 
 /* Opens, checks and migrates self->path. On failure @broken says whether
- * the file itself is damaged (then it is worth moving aside). */
+ * the file itself is damaged (then it is worth moving aside). Without
+ * @check, the file is not read through first: the caller reads every row
+ * at once, which finds the same damage for the price of one pass. */
 static gboolean
 store_try_open (LumaStore *self,
+                gboolean   check,
                 gboolean  *broken,
                 GError   **error)
 {
@@ -430,12 +443,15 @@ store_try_open (LumaStore *self,
                  "PRAGMA synchronous = NORMAL;"
                  "PRAGMA cache_size = -32768;"
                  "PRAGMA wal_autocheckpoint = 0;"
-                 "PRAGMA journal_size_limit = 67108864;");
+                 "PRAGMA journal_size_limit = 67108864;"
+                 "PRAGMA mmap_size = 268435456;");
   if (rc != SQLITE_OK)
     goto failed;
   sqlite3_wal_hook (self->db, wal_hook_cb, self);
 
-  rc = quick_check (self->db, &ok);
+  ok = TRUE;
+  if (check)
+    rc = quick_check (self->db, &ok);
   if (rc != SQLITE_OK)
     goto failed;
   if (!ok)
@@ -476,11 +492,8 @@ store_try_open (LumaStore *self,
   if (rc != SQLITE_OK)
     goto failed;
 
-  /* Positions only grow: a new row goes after every row there is. */
-  rc = query_one (self->db, "SELECT coalesce (max (position), 0) + 1 FROM tasks",
-                  NULL, &self->next_position);
-  if (rc != SQLITE_OK)
-    goto failed;
+  /* Found by the first load or save: a scan of every row. */
+  self->next_position = 0;
 
   g_atomic_int_set (&self->is_open, TRUE);
 
@@ -576,6 +589,7 @@ header_is_broken (const char *path)
 
 static gboolean
 store_open (LumaStore  *self,
+            gboolean    check,
             char      **moved_aside,
             GError    **error)
 {
@@ -603,7 +617,7 @@ store_open (LumaStore  *self,
       g_set_error (&local_error, LUMA_STORE_ERROR, LUMA_STORE_ERROR_FAILED,
                    _("The task history at “%s” is not a database."), self->path);
     }
-  else if (store_try_open (self, &broken, &local_error))
+  else if (store_try_open (self, check, &broken, &local_error))
     {
       return TRUE;
     }
@@ -619,7 +633,45 @@ store_open (LumaStore  *self,
   if (!store_move_aside (self, moved_aside, error))
     return FALSE;
 
-  return store_try_open (self, &broken, error);
+  return store_try_open (self, check, &broken, error);
+}
+
+static GPtrArray *store_load (LumaStore  *self,
+                              gboolean   *broken,
+                              GError    **error);
+
+/* Opens and reads every task in one pass; a file found damaged on the way
+ * is moved aside like one that fails to open, and a fresh one started. */
+static GPtrArray *
+store_open_load (LumaStore  *self,
+                 char      **moved_aside,
+                 GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GPtrArray *tasks;
+  gboolean broken = FALSE;
+
+  if (!store_open (self, FALSE, moved_aside, error))
+    return NULL;
+
+  tasks = store_load (self, &broken, &local_error);
+  if (tasks != NULL)
+    return tasks;
+
+  if (!broken || *moved_aside != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  g_message ("%s", local_error->message);
+  store_close_db (self);
+
+  if (!store_move_aside (self, moved_aside, error) ||
+      !store_try_open (self, FALSE, &broken, error))
+    return NULL;
+
+  return g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static gboolean
@@ -635,13 +687,68 @@ store_require_open (LumaStore  *self,
   return FALSE;
 }
 
+/* Gives rows of an older schema, or with packed fields this build cannot
+ * read, the packing of the tasks just parsed from them: the next start
+ * reads them without a parse. A failure costs only that speed. */
+static void
+store_pack_missing_fields (LumaStore *self,
+                           GPtrArray *missing)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (missing->len == 0)
+    return;
+
+  rc = sqlite3_prepare_v2 (self->db, SET_FIELDS_SQL, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = exec_sql (self->db, "BEGIN IMMEDIATE");
+
+  for (guint i = 0; rc == SQLITE_OK && i < missing->len; i++)
+    {
+      LumaTask *task = g_ptr_array_index (missing, i);
+      g_autoptr(GBytes) fields = _luma_task_pack_fields (task);
+
+      sqlite3_bind_text (stmt, 1, luma_task_get_id (task), -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, g_bytes_get_data (fields, NULL),
+                         (int) g_bytes_get_size (fields), SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+
+  sqlite3_finalize (stmt);
+
+  if (rc == SQLITE_OK)
+    rc = exec_sql (self->db, "COMMIT");
+
+  if (rc != SQLITE_OK)
+    {
+      g_message ("Could not store the fields of %u tasks: %s", missing->len, sqlite3_errmsg (self->db));
+      exec_sql (self->db, "ROLLBACK");
+      return;
+    }
+
+  g_atomic_int_inc (&self->n_transactions);
+  g_debug ("Stored the fields of %u tasks", missing->len);
+}
+
+/* @broken (may be NULL): whether a failure came from a damaged file. */
 static GPtrArray *
 store_load (LumaStore  *self,
+            gboolean   *broken,
             GError    **error)
 {
   g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
   sqlite3_stmt *stmt = NULL;
+  gint64 max_position;
   int rc;
+
+  if (broken != NULL)
+    *broken = FALSE;
 
   if (!store_require_open (self, error))
     return NULL;
@@ -649,17 +756,28 @@ store_load (LumaStore  *self,
   rc = sqlite3_prepare_v2 (self->db, LOAD_SQL, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
+      if (broken != NULL)
+        *broken = rc_means_broken (rc);
       set_sqlite_error (error, self->db, rc, _("Could not read the task history"));
       return NULL;
     }
 
   tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  missing = g_ptr_array_new ();
+  max_position = 0;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *id = (const char *) sqlite3_column_text (stmt, 0);
+      gint64 added_at = sqlite3_column_int64 (stmt, 1);
+      gboolean not_found = sqlite3_column_int (stmt, 2) != 0;
       const char *record = (const char *) sqlite3_column_text (stmt, 3);
-      LumaTask *task;
+      gsize record_len = sqlite3_column_bytes (stmt, 3);
+      const guint8 *fields = sqlite3_column_blob (stmt, 4);
+      gsize fields_len = sqlite3_column_bytes (stmt, 4);
+      LumaTask *task = NULL;
+
+      max_position = MAX (max_position, sqlite3_column_int64 (stmt, 5));
 
       /* Only task IDs are ever written; a row with anything else (an empty
        * ID would trip luma_task_new_from_json()'s check) is skipped. */
@@ -669,22 +787,33 @@ store_load (LumaStore  *self,
           continue;
         }
 
-      task = luma_task_new_from_json (id,
-                                      sqlite3_column_int64 (stmt, 1),
-                                      record,
-                                      sqlite3_column_int (stmt, 2) != 0);
+      if (record != NULL && fields != NULL)
+        task = _luma_task_new_from_stored (id, added_at, record, record_len, not_found,
+                                           fields, fields_len);
+
+      if (task == NULL)
+        {
+          task = luma_task_new_from_json (id, added_at, record, not_found);
+          if (task != NULL && luma_task_get_record_json (task) != NULL)
+            g_ptr_array_add (missing, task);
+        }
+
       if (task != NULL)
         g_ptr_array_add (tasks, task);
     }
 
   if (rc != SQLITE_DONE)
     {
+      if (broken != NULL)
+        *broken = rc_means_broken (rc);
       set_sqlite_error (error, self->db, rc, _("Could not read the task history"));
       sqlite3_finalize (stmt);
       return NULL;
     }
 
   sqlite3_finalize (stmt);
+  self->next_position = MAX (self->next_position, max_position + 1);
+  store_pack_missing_fields (self, missing);
 
   return g_steal_pointer (&tasks);
 }
@@ -740,9 +869,14 @@ store_save (LumaStore  *self,
     return TRUE;
 
   rc = exec_sql (self->db, "BEGIN IMMEDIATE");
+  /* Positions only grow: a new row goes after every row there is. */
+  if (rc == SQLITE_OK && self->next_position == 0)
+    rc = query_one (self->db, "SELECT coalesce (max (position), 0) + 1 FROM tasks",
+                    NULL, &self->next_position);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (error, self->db, rc, what);
+      exec_sql (self->db, "ROLLBACK");
       return FALSE;
     }
 
@@ -758,6 +892,11 @@ store_save (LumaStore  *self,
         sqlite3_bind_text (stmt, 5, rows[i].record, rows[i].record_length, SQLITE_STATIC);
       else
         sqlite3_bind_null (stmt, 5);
+      if (rows[i].fields != NULL)
+        sqlite3_bind_blob (stmt, 6, g_bytes_get_data (rows[i].fields, NULL),
+                           (int) g_bytes_get_size (rows[i].fields), SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 6);
 
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
@@ -841,11 +980,15 @@ job_run (LumaStore *self,
   switch (job->kind)
     {
     case JOB_OPEN:
-      store_open (self, &job->moved_aside, &job->error);
+      store_open (self, TRUE, &job->moved_aside, &job->error);
       break;
 
     case JOB_LOAD:
-      job->tasks = store_load (self, &job->error);
+      job->tasks = store_load (self, NULL, &job->error);
+      break;
+
+    case JOB_OPEN_LOAD:
+      job->tasks = store_open_load (self, &job->moved_aside, &job->error);
       break;
 
     case JOB_SAVE:
@@ -885,6 +1028,12 @@ job_return_cb (gpointer data)
           break;
 
         case JOB_LOAD:
+          g_task_return_pointer (task, g_steal_pointer (&job->tasks),
+                                 (GDestroyNotify) g_ptr_array_unref);
+          break;
+
+        case JOB_OPEN_LOAD:
+          g_task_set_task_data (task, g_steal_pointer (&job->moved_aside), g_free);
           g_task_return_pointer (task, g_steal_pointer (&job->tasks),
                                  (GDestroyNotify) g_ptr_array_unref);
           break;
@@ -1038,6 +1187,8 @@ save_job_new (LumaStore        *self,
       row->record_length = record != NULL ? (int) g_ref_string_length (row->record) : 0;
       row->added_at = luma_task_get_added_at (task);
       row->not_found = luma_task_get_state (task) == LUMA_TASK_STATE_NOT_FOUND;
+      /* A few hundred bytes each: 10,000 tasks take milliseconds. */
+      row->fields = _luma_task_pack_fields (task);
     }
 
   return job;
@@ -1241,6 +1392,38 @@ luma_store_load_finish (LumaStore     *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == luma_store_load_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+luma_store_open_load_async (LumaStore           *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_STORE (self));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  queue_async (self, job_new (JOB_OPEN_LOAD), luma_store_open_load_async,
+               cancellable, callback, user_data);
+}
+
+GPtrArray *
+luma_store_open_load_finish (LumaStore     *self,
+                             GAsyncResult  *result,
+                             char         **moved_aside,
+                             GError       **error)
+{
+  GPtrArray *tasks;
+
+  g_return_val_if_fail (LUMA_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == luma_store_open_load_async, NULL);
+
+  tasks = g_task_propagate_pointer (G_TASK (result), error);
+  if (tasks != NULL && moved_aside != NULL)
+    *moved_aside = g_strdup (g_task_get_task_data (G_TASK (result)));
+
+  return tasks;
 }
 
 void

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 #define LUMA_STORE_ERROR (luma_store_error_quark ())
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define LUMA_STORE_SCHEMA_VERSION 1
+#define LUMA_STORE_SCHEMA_VERSION 2
 
 typedef enum
 {
@@ -78,6 +78,19 @@ void       luma_store_load_async         (LumaStore           *self,
                                           gpointer             user_data);
 GPtrArray *luma_store_load_finish        (LumaStore           *self,
                                           GAsyncResult        *result,
+                                          GError             **error);
+
+/* luma_store_open_async() and luma_store_load_async() in one job, for a
+ * start-up that shows the history as soon as it can: the rows are read
+ * once (no separate integrity pass), and a file found damaged while they
+ * are is moved aside (@moved_aside) and a fresh one started, as at open. */
+void       luma_store_open_load_async    (LumaStore           *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GPtrArray *luma_store_open_load_finish   (LumaStore           *self,
+                                          GAsyncResult        *result,
+                                          char               **moved_aside,
                                           GError             **error);
 
 /* Inserts or updates these tasks (ID, added time, record, not found) in

@@ -21,4 +21,9 @@ void _luma_task_list_apply_prepared_async (LumaTaskList        *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
 
+/* The time one slice of a sliced apply may take (tests: 0 makes every
+ * slice as short as it can be). */
+void _luma_task_list_set_apply_slice      (LumaTaskList        *self,
+                                           guint                slice_us);
+
 G_END_DECLS

@@ -17,10 +17,15 @@
  * move the array's tail once per run. */
 #define MAX_REMOVAL_RUNS 16
 
+/* The sliced apply: what one main-loop iteration may spend, in µs. At
+ * least 32 records are applied per slice, so it always progresses. */
+#define APPLY_SLICE_US 3000
+
 typedef struct
 {
   LumaTask      *task;
-  gulong         state_handler;
+  LumaTaskList  *list;
+  LumaTaskWatch  watch;
   LumaTaskState  counted_state;    /* the state the counters hold it under */
 } Entry;
 
@@ -30,6 +35,7 @@ struct _LumaTaskList
 
   GPtrArray  *tasks;               /* LumaTask*, one reference each */
   GHashTable *by_id;               /* task ID (owned by the task) → Entry* */
+  guint       apply_slice_us;
   guint       counts[LUMA_TASK_STATE_OTHER + 1];
 };
 
@@ -50,10 +56,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* notify::state, resolved once rather than parsed at every connection. */
-static guint notify_signal_id;
-static GQuark state_quark;
 
 typedef struct
 {
@@ -104,15 +106,15 @@ notify_changes (LumaTaskList   *self,
 }
 
 static void
-on_task_state_changed (LumaTask     *task,
-                       GParamSpec   *pspec,
-                       LumaTaskList *self)
+on_task_state_changed (LumaTask *task,
+                       gpointer  data)
 {
-  Entry *entry = g_hash_table_lookup (self->by_id, luma_task_get_id (task));
+  Entry *entry = data;
+  LumaTaskList *self = entry->list;
   LumaTaskState state = luma_task_get_state (task);
   Snapshot before;
 
-  g_assert (entry != NULL && entry->task == task);
+  g_assert (entry->task == task);
 
   if (entry->counted_state == state)
     return;
@@ -132,11 +134,12 @@ track (LumaTaskList *self,
   Entry *entry = g_new (Entry, 1);
 
   entry->task = task;
+  entry->list = self;
   entry->counted_state = luma_task_get_state (task);
-  entry->state_handler =
-    g_signal_connect_closure_by_id (task, notify_signal_id, state_quark,
-                                    g_cclosure_new (G_CALLBACK (on_task_state_changed), self, NULL),
-                                    FALSE);
+  entry->watch.state_changed = on_task_state_changed;
+  entry->watch.data = entry;
+  entry->watch.next = NULL;
+  _luma_task_add_watch (task, &entry->watch);
   self->counts[entry->counted_state]++;
   g_hash_table_insert (self->by_id, (gpointer) luma_task_get_id (task), entry);
 }
@@ -149,7 +152,7 @@ untrack (LumaTaskList *self,
 
   g_assert (entry != NULL && entry->task == task);
 
-  g_clear_signal_handler (&entry->state_handler, task);
+  _luma_task_remove_watch (task, &entry->watch);
   self->counts[entry->counted_state]--;
   g_hash_table_remove (self->by_id, luma_task_get_id (task));
 }
@@ -289,8 +292,6 @@ luma_task_list_class_init (LumaTaskListClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
-  state_quark = g_quark_from_static_string ("state");
 }
 
 static void
@@ -298,6 +299,7 @@ luma_task_list_init (LumaTaskList *self)
 {
   self->tasks = g_ptr_array_new ();
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->apply_slice_us = APPLY_SLICE_US;
 }
 
 LumaTaskList *
@@ -700,9 +702,13 @@ luma_task_list_apply_records (LumaTaskList *self,
   return changed;
 }
 
-/* The sliced apply: what one main-loop iteration may spend, in µs. At
- * least one record is applied per slice, so it always progresses. */
-#define APPLY_SLICE_US 3000
+void
+_luma_task_list_set_apply_slice (LumaTaskList *self,
+                                 guint         slice_us)
+{
+  g_return_if_fail (LUMA_IS_TASK_LIST (self));
+  self->apply_slice_us = slice_us;
+}
 
 typedef struct
 {
@@ -746,7 +752,7 @@ apply_slice_cb (gpointer user_data)
   GTask *task = user_data;
   LumaTaskList *self = g_task_get_source_object (task);
   ApplyData *data = g_task_get_task_data (task);
-  gint64 deadline = g_get_monotonic_time () + APPLY_SLICE_US;
+  gint64 deadline = g_get_monotonic_time () + self->apply_slice_us;
 
   if (g_task_return_error_if_cancelled (task))
     {

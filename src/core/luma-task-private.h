@@ -38,4 +38,35 @@ LumaTask           *_luma_task_new_from_prepared    (LumaPreparedRecord *prepare
 gboolean            _luma_task_update_from_prepared (LumaTask           *self,
                                                      LumaPreparedRecord *prepared);
 
+/* The fields a task shows, packed for the store beside its record, so
+ * that loading the history needs no JSON parse. NULL without a record. */
+GBytes             *_luma_task_pack_fields          (LumaTask           *self);
+/* A task from a stored row and its packed fields; NULL when @fields is
+ * not a packing this build reads (then parse @record_json instead). */
+LumaTask           *_luma_task_new_from_stored      (const char         *id,
+                                                     gint64              added_at,
+                                                     const char         *record_json,
+                                                     gsize               record_len,
+                                                     gboolean            not_found,
+                                                     const guint8       *fields,
+                                                     gsize               fields_len);
+
+/* What a list holding 100,000 tasks needs to keep its counts: told after
+ * a task's state changed (after its notifications), without the cost of
+ * a signal connection per task. The watch is the caller's memory, on the
+ * task until removed; a task must have none left when finalized. */
+typedef struct _LumaTaskWatch LumaTaskWatch;
+struct _LumaTaskWatch
+{
+  void          (*state_changed) (LumaTask *task,
+                                  gpointer  data);
+  gpointer        data;
+  LumaTaskWatch  *next;
+};
+
+void                _luma_task_add_watch            (LumaTask           *self,
+                                                     LumaTaskWatch      *watch);
+void                _luma_task_remove_watch         (LumaTask           *self,
+                                                     LumaTaskWatch      *watch);
+
 G_END_DECLS

@@ -891,9 +891,10 @@ store_load_cb (GObject      *object,
   g_autoptr(GPtrArray) loaded = NULL;
   g_autoptr(GPtrArray) early = NULL;
   g_autoptr(GError) error = NULL;
+  char *moved_aside = NULL;
   guint n_items;
 
-  loaded = luma_store_load_finish (LUMA_STORE (object), result, &error);
+  loaded = luma_store_open_load_finish (LUMA_STORE (object), result, &moved_aside, &error);
   if (loaded == NULL)
     {
       self->store_failed = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -920,30 +921,7 @@ store_load_cb (GObject      *object,
   if (early != NULL)
     luma_task_list_append_tasks (self->list, (LumaTask * const *) early->pdata, early->len);
 
-  load_finished (self, task, g_strdup (g_task_get_task_data (task)));
-}
-
-static void
-store_open_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  LumaTracker *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  char *moved_aside = NULL;
-
-  if (!luma_store_open_finish (LUMA_STORE (object), result, &moved_aside, &error))
-    {
-      self->store_failed = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      self->loaded = TRUE;
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_set_task_data (task, moved_aside, g_free);
-  luma_store_load_async (LUMA_STORE (object), g_task_get_cancellable (task),
-                         store_load_cb, g_object_ref (task));
+  load_finished (self, task, moved_aside);
 }
 
 void
@@ -966,7 +944,7 @@ luma_tracker_load_async (LumaTracker         *self,
       return;
     }
 
-  luma_store_open_async (self->store, cancellable, store_open_cb, g_steal_pointer (&task));
+  luma_store_open_load_async (self->store, cancellable, store_load_cb, g_steal_pointer (&task));
 }
 
 gboolean

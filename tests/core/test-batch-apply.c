@@ -348,6 +348,8 @@ test_sliced_equals_sync (void)
       g_signal_connect (sliced_task, "notify", G_CALLBACK (on_notify_log), sliced_log);
     }
 
+  /* The shortest slices, whatever the machine's speed. */
+  _luma_task_list_set_apply_slice (sliced_list, 0);
   sync_changed = luma_task_list_apply_records (sync_list, batch->records);
   _luma_task_list_apply_prepared_async (sliced_list, batch->records, _luma_batch_result_get_prepared (batch),
                                         NULL, on_applied, &sliced);
@@ -418,6 +420,7 @@ test_cancel (gconstpointer data)
   batch = _luma_client_parse_batch_body (body, &error);
   g_assert_no_error (error);
 
+  _luma_task_list_set_apply_slice (list, 0);
   _luma_task_list_apply_prepared_async (list, batch->records, _luma_batch_result_get_prepared (batch),
                                         cancellable, on_applied, &wait);
   /* Let @n_slices slices run: an iteration may also end with nothing
@@ -475,6 +478,7 @@ test_dispose_while_slicing (void)
   batch = _luma_client_parse_batch_body (body, &error);
   g_assert_no_error (error);
 
+  _luma_task_list_set_apply_slice (list, 0);
   _luma_task_list_apply_prepared_async (list, batch->records, _luma_batch_result_get_prepared (batch),
                                         NULL, on_applied, &wait);
   g_main_context_iteration (NULL, TRUE);

@@ -431,7 +431,7 @@ test_store_migrate_empty_file (void)
   store = open_store (path, &moved_aside);
   g_assert_null (moved_aside);
   version = sql_text (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpint (atoi (version), ==, LUMA_STORE_SCHEMA_VERSION);
   table = sql_text (path, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name = 'tasks_order'");
   g_assert_cmpstr (table, ==, "tasks_order");
 
@@ -460,7 +460,7 @@ test_store_migrate_v0_database (void)
 
   store = open_store (path, NULL);
   version = sql_text (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpint (atoi (version), ==, LUMA_STORE_SCHEMA_VERSION);
   kept = sql_text (path, "SELECT text FROM notes");
   g_assert_cmpstr (kept, ==, "kept");
 
@@ -794,6 +794,318 @@ test_store_async_in_order (void)
   g_assert_finalize_object (tasks[1]);
 }
 
+/* Stored fields: what a task shows comes back from the store exactly as
+ * a parse of its record gives it. */
+
+static void
+assert_tasks_equal (LumaTask *a,
+                    LumaTask *b)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  guint n_pspecs;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (a), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_auto(GValue) va = G_VALUE_INIT;
+      g_auto(GValue) vb = G_VALUE_INIT;
+
+      if (G_IS_PARAM_SPEC_BOXED (pspecs[i]))
+        continue;
+
+      g_value_init (&va, pspecs[i]->value_type);
+      g_value_init (&vb, pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (a), pspecs[i]->name, &va);
+      g_object_get_property (G_OBJECT (b), pspecs[i]->name, &vb);
+      if (g_param_values_cmp (pspecs[i], &va, &vb) != 0)
+        {
+          g_autofree char *sa = g_strdup_value_contents (&va);
+          g_autofree char *sb = g_strdup_value_contents (&vb);
+
+          g_error ("Task %s: %s is %s, expected %s", luma_task_get_id (a), pspecs[i]->name, sa, sb);
+        }
+    }
+}
+
+/* Records of every kind a task shows differently. */
+static const char * const field_records[] = {
+  NULL,   /* the completed RECORD_FORMAT */
+  "{\"id\":\"%s\",\"created_at\":1725077411.5,\"request\":{\"action\":\"extend\",\"prompt\":\"A failed one\","
+  "\"aspect_ratio\":\"9:16\"},\"response\":{\"success\":false,\"task_id\":\"%s\",\"state\":\"failed\","
+  "\"error\":{\"code\":\"moderated\",\"message\":\"Prompt moderated — “quoted”\"}},\"finished_at\":1725077500}",
+  "{\"id\":\"%s\",\"created_at\":1725077411,\"started_at\":1725077412.25,\"request\":{\"prompt\":\"\"},"
+  "\"response\":{\"task_id\":\"%s\",\"state\":\"processing\"}}",
+  "{\"id\":\"%s\",\"response\":{\"task_id\":\"%s\",\"state\":\"dreaming\",\"video_width\":4294967295}}",
+  "{\"id\":\"%s\",\"trace_id\":\"t\",\"elapsed\":12.5}",
+};
+
+static LumaTask *
+make_field_task (guint i,
+                 guint kind)
+{
+  g_autofree char *id = make_id (90000 + i);
+  g_autofree char *json = NULL;
+
+  if (field_records[kind] == NULL)
+    {
+      json = make_record_json (id, i);
+    }
+  else
+    {
+      g_auto(GStrv) parts = g_strsplit (field_records[kind], "%s", -1);
+
+      json = g_strjoinv (id, parts);
+    }
+
+  return make_task (id, 1000 + i, json);
+}
+
+static void
+test_store_fields_round_trip (void)
+{
+  g_autofree char *path = default_db_path ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *n_packed = NULL;
+  GPtrArray *loaded;
+  LumaStore *store;
+
+  for (guint kind = 0; kind < G_N_ELEMENTS (field_records); kind++)
+    g_ptr_array_add (tasks, make_field_task (kind, kind));
+  /* Lost by the service after it answered: the record stays. */
+  g_ptr_array_add (tasks, make_field_task (20, 0));
+  luma_task_set_not_found (g_ptr_array_index (tasks, tasks->len - 1));
+  /* Never answered: no record, nothing packed. */
+  {
+    g_autofree char *id = make_id (90030);
+
+    g_ptr_array_add (tasks, make_task (id, 1030, NULL));
+  }
+
+  store = open_store (path, NULL);
+  g_assert_true (luma_store_save_tasks_sync (store, (LumaTask **) tasks->pdata, tasks->len, &error));
+  g_assert_no_error (error);
+  n_packed = sql_text (path, "SELECT count(*) FROM tasks WHERE fields IS NOT NULL");
+  g_assert_cmpint (atoi (n_packed), ==, tasks->len - 1);
+
+  loaded = load (store);
+  g_assert_cmpuint (loaded->len, ==, tasks->len);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      LumaTask *task = g_ptr_array_index (tasks, i);
+      LumaTask *back = g_ptr_array_index (loaded, i);
+      g_autoptr(LumaTask) parsed = NULL;
+
+      assert_tasks_equal (back, task);
+      /* And the same as the parse the store did before fields existed. */
+      parsed = luma_task_new_from_json (luma_task_get_id (task), luma_task_get_added_at (task),
+                                        luma_task_get_record_json (task),
+                                        luma_task_get_state (task) == LUMA_TASK_STATE_NOT_FOUND);
+      assert_tasks_equal (back, parsed);
+    }
+  g_assert_cmpint (luma_task_get_state (g_ptr_array_index (loaded, 1)), ==, LUMA_TASK_STATE_FAILED);
+  g_assert_cmpstr (luma_task_get_state_word (g_ptr_array_index (loaded, 3)), ==, "dreaming");
+  g_assert_cmpint (luma_task_get_state (g_ptr_array_index (loaded, 5)), ==, LUMA_TASK_STATE_NOT_FOUND);
+
+  assert_finalize_tasks (loaded);
+  g_assert_finalize_object (store);
+}
+
+/* Fields this build cannot read (another version, a damaged row) are
+ * not an error: the record is parsed, and the fields written again. */
+static void
+test_store_fields_damaged (void)
+{
+  static const char * const junk[] = {
+    "x''",                       /* empty */
+    "x'02'",                     /* another version */
+    "x'0104'",                   /* cut after the state */
+    "x'01040900000063'",         /* a string longer than the blob */
+    "randomblob(300)",
+    "x'0104ffffffff'",           /* no state word, then cut */
+  };
+  g_autofree char *path = default_db_path ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  LumaStore *store;
+
+  for (guint i = 0; i < G_N_ELEMENTS (junk); i++)
+    g_ptr_array_add (tasks, make_field_task (100 + i, i % G_N_ELEMENTS (field_records)));
+
+  store = open_store (path, NULL);
+  g_assert_true (luma_store_save_tasks_sync (store, (LumaTask **) tasks->pdata, tasks->len, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+
+  /* The same packing as a valid one but with a word that is not UTF-8. */
+  for (guint i = 0; i < G_N_ELEMENTS (junk); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("UPDATE tasks SET fields = %s WHERE id = '%s'",
+                                              junk[i], luma_task_get_id (g_ptr_array_index (tasks, i)));
+      sql_exec (path, sql);
+    }
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autofree char *n_junk = NULL;
+      GPtrArray *loaded;
+
+      store = open_store (path, NULL);
+      loaded = load (store);
+      g_assert_cmpuint (loaded->len, ==, tasks->len);
+      for (guint i = 0; i < tasks->len; i++)
+        assert_tasks_equal (g_ptr_array_index (loaded, i), g_ptr_array_index (tasks, i));
+      assert_finalize_tasks (loaded);
+      g_assert_finalize_object (store);
+
+      /* Written again by the first load: every row reads without a parse. */
+      n_junk = sql_text (path, "SELECT count(*) FROM tasks WHERE fields IS NULL OR length (fields) < 60");
+      g_assert_cmpstr (n_junk, ==, "0");
+    }
+}
+
+/* A history from before fields existed: migrated, loaded by parsing, and
+ * packed for the next start. */
+static void
+test_store_migrate_v1_database (void)
+{
+  g_autofree char *path = default_db_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *version = NULL;
+  g_autofree char *n_packed = NULL;
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) sql = g_string_new (NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_string_append (sql,
+                   "CREATE TABLE tasks (id TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL,"
+                   " added_at INTEGER NOT NULL, not_found INTEGER NOT NULL DEFAULT 0, record TEXT);"
+                   "CREATE INDEX tasks_order ON tasks (added_at, position);"
+                   "PRAGMA user_version = 1;");
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(LumaTask) task = make_field_task (200 + i, i % G_N_ELEMENTS (field_records));
+      char *quoted = sqlite3_mprintf ("%Q", luma_task_get_record_json (task));
+
+      g_string_append_printf (sql, "INSERT INTO tasks VALUES ('%s', %u, %" G_GINT64_FORMAT ", %d, %s);",
+                              luma_task_get_id (task), i, luma_task_get_added_at (task),
+                              i == 7, i == 9 ? "NULL" : quoted);
+      g_ptr_array_add (expected, luma_task_new_from_json (luma_task_get_id (task),
+                                                          luma_task_get_added_at (task),
+                                                          i == 9 ? NULL : luma_task_get_record_json (task),
+                                                          i == 7));
+      sqlite3_free (quoted);
+    }
+  sql_exec (path, sql->str);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      LumaStore *store = open_store (path, NULL);
+      GPtrArray *loaded = load (store);
+
+      g_assert_cmpuint (loaded->len, ==, expected->len);
+      for (guint i = 0; i < expected->len; i++)
+        assert_tasks_equal (g_ptr_array_index (loaded, i), g_ptr_array_index (expected, i));
+      assert_finalize_tasks (loaded);
+      g_assert_finalize_object (store);
+    }
+
+  version = sql_text (path, "PRAGMA user_version");
+  g_assert_cmpint (atoi (version), ==, LUMA_STORE_SCHEMA_VERSION);
+  n_packed = sql_text (path, "SELECT count(*) FROM tasks WHERE fields IS NOT NULL");
+  g_assert_cmpstr (n_packed, ==, "39");
+}
+
+typedef struct
+{
+  GPtrArray *tasks;
+  char      *moved_aside;
+  GError    *error;
+  gboolean   done;
+} OpenLoad;
+
+static void
+open_load_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  OpenLoad *data = user_data;
+
+  data->tasks = luma_store_open_load_finish (LUMA_STORE (object), result, &data->moved_aside, &data->error);
+  data->done = TRUE;
+}
+
+static GPtrArray *
+open_load (LumaStore  *store,
+           char      **moved_aside)
+{
+  OpenLoad data = { 0 };
+
+  luma_store_open_load_async (store, NULL, open_load_cb, &data);
+  for (guint i = 0; i < 10000 && !data.done; i++)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (data.done);
+  g_assert_no_error (data.error);
+  g_assert_nonnull (data.tasks);
+  *moved_aside = data.moved_aside;
+
+  return data.tasks;
+}
+
+/* Opening and loading in one pass: no integrity pass first, so damage is
+ * found by the read itself, and handled as at open. */
+static void
+test_store_open_load (void)
+{
+  g_autofree char *path = default_db_path ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *moved_aside = NULL;
+  gsize length = 0;
+  GPtrArray *loaded;
+  LumaStore *store;
+
+  store = open_store (path, NULL);
+  for (guint i = 0; i < 500; i++)
+    g_ptr_array_add (tasks, make_field_task (300 + i, i % G_N_ELEMENTS (field_records)));
+  g_assert_true (luma_store_save_tasks_sync (store, (LumaTask **) tasks->pdata, tasks->len, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+
+  store = luma_store_new (path);
+  loaded = open_load (store, &moved_aside);
+  g_assert_null (moved_aside);
+  g_assert_cmpuint (loaded->len, ==, tasks->len);
+  for (guint i = 0; i < tasks->len; i++)
+    assert_tasks_equal (g_ptr_array_index (loaded, i), g_ptr_array_index (tasks, i));
+  assert_finalize_tasks (loaded);
+  g_assert_finalize_object (store);
+
+  /* A page in the middle of the rows zeroed: the read finds it. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 200000);
+  memset (contents + length / 2 - (length / 2) % 16384, 0, 16384);
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+
+  store = luma_store_new (path);
+  loaded = open_load (store, &moved_aside);
+  g_assert_nonnull (moved_aside);
+  assert_moved_aside_name (path, moved_aside);
+  g_assert_cmpuint (loaded->len, ==, 0);
+  g_ptr_array_unref (loaded);
+  {
+    g_autofree char *kept = NULL;
+    gsize kept_len = 0;
+
+    g_assert_true (g_file_get_contents (moved_aside, &kept, &kept_len, NULL));
+    g_assert_cmpmem (kept, kept_len, contents, length);
+  }
+  assert_fresh_store_works (store);
+  g_assert_finalize_object (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -812,6 +1124,10 @@ main (int   argc,
   g_test_add_func ("/store/newer-schema-refused", test_store_newer_schema_refused);
   g_test_add_func ("/store/not-open", test_store_not_open);
   g_test_add_func ("/store/async-in-order", test_store_async_in_order);
+  g_test_add_func ("/store/fields/round-trip", test_store_fields_round_trip);
+  g_test_add_func ("/store/fields/damaged", test_store_fields_damaged);
+  g_test_add_func ("/store/migrate/v1-database", test_store_migrate_v1_database);
+  g_test_add_func ("/store/open-load", test_store_open_load);
 
   return g_test_run ();
 }
