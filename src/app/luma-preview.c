@@ -62,6 +62,7 @@ struct _LumaPreview
   GstElement         *pipeline;
   char               *uri;
   gboolean            want_playing;
+  gboolean            waiting_for_media;
   gboolean            is_live;
   gboolean            checked_streams;
   gboolean            reached_playing;
@@ -252,7 +253,7 @@ luma_preview_update_ui (LumaPreview *self)
 {
   gboolean has_video = self->video_url != NULL;
   gboolean active = self->pipeline != NULL;
-  gboolean playing_wanted = active && self->want_playing;
+  gboolean playing_wanted = (active || self->waiting_for_media) && self->want_playing;
   const char *status_text = NULL;
   g_autofree char *buffering = NULL;
   gboolean spinner = FALSE;
@@ -465,6 +466,172 @@ start_background_caching (LumaPreview *self)
 }
 
 /* ------------------------------------------------------------------ */
+/* GStreamer, on first use                                             */
+
+/* Most starts of the app play no video. GStreamer is initialized (which
+ * reads its plug-in registry, or builds it, for seconds, on a first start)
+ * and the plug-ins a video needs are loaded (the H.264 decoder alone
+ * brings in libavcodec and well over a hundred libraries: hundreds of
+ * milliseconds) in a thread once a task with a video is shown, while its
+ * poster is looked at. Play waits only for what the main thread uses, so
+ * the window never waits for the decoder. */
+
+typedef enum
+{
+  MEDIA_UNPREPARED,
+  MEDIA_PREPARING,
+  MEDIA_READY,
+} MediaState;
+
+/* Main thread only. */
+static MediaState media_state;
+static gboolean media_initialized;
+static GSList *media_waiters;   /* previews whose Play waits for GStreamer */
+
+static void media_ready (LumaPreview *self);
+
+/* What building and starting a playbin creates on the main thread. */
+static const char * const main_thread_features[] = {
+  "playbin", "uridecodebin", "appsink", "souphttpsrc", "filesrc", "typefind",
+  "queue2", "decodebin",
+};
+
+/* What its streaming threads create as an MP4 video starts, but for the
+ * decoder: the MP4 type finder, the demuxer, and what converts the frames
+ * for the paintable. */
+static const char * const streaming_features[] = {
+  "video/quicktime", "qtdemux", "multiqueue", "queue", "videoconvert", "videoscale",
+};
+
+static void
+load_feature (const char *name)
+{
+  GstPluginFeature *feature = gst_registry_lookup_feature (gst_registry_get (), name);
+  GstPluginFeature *loaded;
+
+  if (feature == NULL)
+    return;
+
+  loaded = gst_plugin_feature_load (feature);
+  g_clear_pointer (&loaded, gst_object_unref);
+  gst_object_unref (feature);
+}
+
+/* The decoder decodebin would choose for @caps: the highest ranked. */
+static void
+load_decoder (const char *caps_text)
+{
+  g_autoptr(GstCaps) caps = gst_caps_from_string (caps_text);
+  GList *factories, *usable;
+
+  factories = gst_element_factory_list_get_elements (GST_ELEMENT_FACTORY_TYPE_DECODER |
+                                                     GST_ELEMENT_FACTORY_TYPE_MEDIA_VIDEO,
+                                                     GST_RANK_MARGINAL);
+  usable = gst_element_factory_list_filter (factories, caps, GST_PAD_SINK, FALSE);
+  usable = g_list_sort (usable, gst_plugin_feature_rank_compare_func);
+  if (usable != NULL)
+    {
+      GstPluginFeature *loaded = gst_plugin_feature_load (usable->data);
+
+      g_clear_pointer (&loaded, gst_object_unref);
+    }
+
+  gst_plugin_feature_list_free (usable);
+  gst_plugin_feature_list_free (factories);
+}
+
+static gboolean
+media_prepared_cb (gpointer user_data)
+{
+  GSList *waiters = g_steal_pointer (&media_waiters);
+
+  media_initialized = GPOINTER_TO_INT (user_data);
+  media_state = MEDIA_READY;
+
+  for (GSList *l = waiters; l != NULL; l = l->next)
+    media_ready (l->data);
+  g_slist_free (waiters);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+prepare_media_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  if (!gst_init_check (NULL, NULL, &error))
+    {
+      g_info ("GStreamer could not be initialized: %s", error->message);
+      g_idle_add_full (G_PRIORITY_DEFAULT, media_prepared_cb, GINT_TO_POINTER (FALSE), NULL);
+      return NULL;
+    }
+  /* The missing-plugin descriptions come from pbutils. */
+  gst_pb_utils_init ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (main_thread_features); i++)
+    load_feature (main_thread_features[i]);
+  g_debug ("GStreamer ready to play after %" G_GINT64_FORMAT " ms",
+           (g_get_monotonic_time () - start) / 1000);
+  g_idle_add_full (G_PRIORITY_DEFAULT, media_prepared_cb, GINT_TO_POINTER (TRUE), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (streaming_features); i++)
+    load_feature (streaming_features[i]);
+  /* The service's videos are H.264 in MP4. */
+  load_decoder ("video/x-h264, stream-format=(string)avc, alignment=(string)au");
+  g_debug ("GStreamer plug-ins loaded after %" G_GINT64_FORMAT " ms",
+           (g_get_monotonic_time () - start) / 1000);
+
+  return NULL;
+}
+
+static void
+prepare_media (void)
+{
+  if (media_state != MEDIA_UNPREPARED)
+    return;
+
+  media_state = MEDIA_PREPARING;
+  g_thread_unref (g_thread_new ("luma-gst-load", prepare_media_thread, NULL));
+}
+
+/* TRUE when playback can start now; otherwise @self plays once it can. */
+static gboolean
+media_ready_or_wait (LumaPreview *self)
+{
+  if (media_state == MEDIA_READY)
+    return TRUE;
+
+  prepare_media ();
+  if (!self->waiting_for_media)
+    {
+      self->waiting_for_media = TRUE;
+      media_waiters = g_slist_prepend (media_waiters, self);
+    }
+
+  return FALSE;
+}
+
+static void
+stop_waiting_for_media (LumaPreview *self)
+{
+  if (!self->waiting_for_media)
+    return;
+
+  self->waiting_for_media = FALSE;
+  media_waiters = g_slist_remove (media_waiters, self);
+}
+
+static void
+media_ready (LumaPreview *self)
+{
+  self->waiting_for_media = FALSE;
+  if (self->want_playing && self->pipeline == NULL)
+    luma_preview_play (self);
+}
+
+/* ------------------------------------------------------------------ */
 /* The pipeline                                                        */
 
 static void
@@ -661,6 +828,12 @@ create_pipeline (LumaPreview *self)
 
   g_assert (self->pipeline == NULL);
 
+  if (!media_initialized)
+    {
+      fail (self, _("The video cannot be played: GStreamer could not be initialized."));
+      return FALSE;
+    }
+
   cached = luma_media_cache_lookup (luma_media_cache_get_default (), self->task_id,
                                     LUMA_MEDIA_KIND_VIDEO);
   if (cached != NULL)
@@ -700,6 +873,10 @@ create_pipeline (LumaPreview *self)
                 "volume", self->volume,
                 "mute", self->muted,
                 NULL);
+  /* Only what a video of the service needs: no subtitles, no colour
+   * balance and no deinterlacing (its videos are progressive), whose
+   * plug-in would otherwise be loaded and linked before the first frame. */
+  gst_util_set_object_arg (G_OBJECT (self->pipeline), "flags", "video+audio+soft-volume");
 
   bus = gst_element_get_bus (self->pipeline);
   gst_bus_add_watch (bus, on_bus_message, self);
@@ -718,6 +895,8 @@ create_pipeline (LumaPreview *self)
 static void
 release_pipeline (LumaPreview *self)
 {
+  stop_waiting_for_media (self);
+
   if (self->cache_cancellable != NULL)
     {
       g_cancellable_cancel (self->cache_cancellable);
@@ -763,14 +942,20 @@ luma_preview_play (LumaPreview *self)
   if (self->state == LUMA_PREVIEW_ERROR)
     set_error (self, NULL);
 
+  self->want_playing = TRUE;
   if (self->pipeline == NULL)
     {
+      if (!media_ready_or_wait (self))
+        {
+          set_state (self, LUMA_PREVIEW_LOADING);
+          luma_preview_update_ui (self);
+          return;
+        }
       if (!create_pipeline (self))
         return;
       set_state (self, LUMA_PREVIEW_LOADING);
     }
 
-  self->want_playing = TRUE;
   apply_target_state (self);
   if (self->state == LUMA_PREVIEW_PAUSED)
     set_state (self, LUMA_PREVIEW_LOADING);
@@ -781,6 +966,13 @@ void
 luma_preview_pause (LumaPreview *self)
 {
   g_return_if_fail (LUMA_IS_PREVIEW (self));
+
+  /* Nothing shown yet: back to the poster. */
+  if (self->waiting_for_media)
+    {
+      luma_preview_stop (self);
+      return;
+    }
 
   if (self->pipeline == NULL)
     return;
@@ -1077,7 +1269,7 @@ toggle_play_action (GtkWidget  *widget,
 {
   LumaPreview *self = LUMA_PREVIEW (widget);
 
-  if (self->pipeline != NULL && self->want_playing)
+  if ((self->pipeline != NULL || self->waiting_for_media) && self->want_playing)
     luma_preview_pause (self);
   else
     luma_preview_play (self);
@@ -1167,6 +1359,10 @@ luma_preview_set_media (LumaPreview *self,
   self->thumbnail_url = g_strdup (thumbnail_url);
   self->thumbnail_width = thumbnail_width;
   self->thumbnail_height = thumbnail_height;
+
+  /* A video the user may well play: get GStreamer ready for it. */
+  if (video_url != NULL)
+    prepare_media ();
 
   if (self->task != NULL)
     luma_thumbnail_set_task (self->poster, self->task);
@@ -1361,7 +1557,7 @@ luma_preview_unmap (GtkWidget *widget)
 
   /* Hidden: no sound from a pane nobody sees, and no pipeline held. */
   leave_fullscreen (self);
-  if (self->pipeline != NULL || self->state == LUMA_PREVIEW_ERROR)
+  if (self->pipeline != NULL || self->waiting_for_media || self->state == LUMA_PREVIEW_ERROR)
     luma_preview_stop (self);
 
   GTK_WIDGET_CLASS (luma_preview_parent_class)->unmap (widget);
@@ -1568,11 +1764,6 @@ luma_preview_class_init (LumaPreviewClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "lumapreview");
-
-  /* The missing-plugin descriptions come from pbutils. */
-  if (!gst_is_initialized ())
-    gst_init (NULL, NULL);
-  gst_pb_utils_init ();
 }
 
 static void

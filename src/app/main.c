@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gst/gst.h>
 
 #include "luma-application.h"
 
@@ -22,8 +21,6 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-
-  gst_init (&argc, &argv);
 
   app = luma_application_new ();
 

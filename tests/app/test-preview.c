@@ -239,6 +239,38 @@ test_plays (Fixture       *fixture,
   g_assert_cmpuint (count_media_requests (".mp4", NULL), >=, 1);
 }
 
+/* Runs first: nothing of GStreamer is loaded yet (the app, like this
+ * test, leaves it to the preview), so Play comes while it loads. */
+static void
+test_play_while_gstreamer_loads (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(LumaTask) task = completed_task (SECOND_ID, 1360, 752);
+
+  g_assert_false (gst_is_initialized ());
+
+  /* Selecting a task with a video starts loading GStreamer in a thread;
+   * Play waits for it, showing that it loads. */
+  luma_preview_set_task (fixture->preview, task);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->preview), "preview.toggle-play", NULL);
+  g_assert_cmpint (luma_preview_get_state (fixture->preview), ==, LUMA_PREVIEW_LOADING);
+  g_assert_cmpuint (luma_preview_get_n_live_pipelines (), ==, 0);
+
+  /* Toggled again before anything showed: back to the poster, and it
+   * does not start by itself once GStreamer is ready. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->preview), "preview.toggle-play", NULL);
+  g_assert_cmpint (luma_preview_get_state (fixture->preview), ==, LUMA_PREVIEW_IDLE);
+  LUMA_TEST_WAIT_UNTIL (gst_is_initialized (), WAIT_MS);
+  g_assert_true (gst_is_initialized ());
+  luma_test_iterate (1000);
+  g_assert_cmpint (luma_preview_get_state (fixture->preview), ==, LUMA_PREVIEW_IDLE);
+  g_assert_cmpuint (luma_preview_get_n_live_pipelines (), ==, 0);
+
+  /* Play again plays. */
+  play_and_wait (fixture->preview);
+  g_assert_cmpuint (luma_preview_get_n_live_pipelines (), ==, 1);
+}
+
 static void
 test_plays_from_cache (Fixture       *fixture,
                        gconstpointer  data)
@@ -520,13 +552,13 @@ main (int   argc,
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   luma_test_init_gtk ();
-  gst_init (&argc, &argv);
 
   sim = luma_test_sim_start (NULL);
 
 #define ADD(path, func) \
   g_test_add ("/preview/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
+  ADD ("play-while-gstreamer-loads", test_play_while_gstreamer_loads);
   ADD ("plays", test_plays);
   ADD ("plays-from-cache", test_plays_from_cache);
   ADD ("seek-uses-ranges", test_seek_uses_ranges);
