@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "luma-application.h"
+#include "luma-task-row.h"
 #include "luma-window.h"
 
 /* Iterates the main loop until @cond holds, for @max_ms at most; never
@@ -22,6 +23,38 @@
           g_usleep (1000);                                                   \
       }                                                                      \
   } G_STMT_END
+
+static inline void
+luma_test_collect_rows (GtkWidget *widget,
+                        GPtrArray *rows)
+{
+  if (LUMA_IS_TASK_ROW (widget))
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    luma_test_collect_rows (child, rows);
+}
+
+/* The row a list view shows for task @id, or NULL when it shows none. */
+static inline LumaTaskRow *
+luma_test_find_row (GtkWidget  *list_view,
+                    const char *id)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  luma_test_collect_rows (list_view, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      LumaTask *task = luma_task_row_get_task (rows->pdata[i]);
+
+      if (task != NULL && g_str_equal (luma_task_get_id (task), id))
+        return rows->pdata[i];
+    }
+
+  return NULL;
+}
 
 /* What a toast says: its title is Pango markup. */
 static inline char *

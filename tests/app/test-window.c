@@ -103,35 +103,11 @@ select_task (LumaWindow *window,
   g_assert_null (window->select_pending);
 }
 
-static void
-collect_rows (GtkWidget *widget,
-              GPtrArray *rows)
-{
-  if (LUMA_IS_TASK_ROW (widget))
-    g_ptr_array_add (rows, widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
-}
-
 static LumaTaskRow *
 find_row (LumaWindow *window,
           const char *id)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  collect_rows (GTK_WIDGET (window->list_view), rows);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      LumaTask *task = luma_task_row_get_task (rows->pdata[i]);
-
-      if (task != NULL && g_str_equal (luma_task_get_id (task), id))
-        return rows->pdata[i];
-    }
-
-  return NULL;
+  return luma_test_find_row (GTK_WIDGET (window->list_view), id);
 }
 
 static guint
