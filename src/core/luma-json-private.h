@@ -30,7 +30,9 @@ guint       _luma_json_get_uint    (JsonObject *object,
 /* Serializes @node the way the service writes JSON: members in their order,
  * UTF-8 kept as is, doubles in their shortest exact form (1725077411.961,
  * not json-glib's 1725077411.9609999657). @indent < 0 means compact;
- * otherwise pretty-printed with two spaces, starting at level @indent. */
+ * otherwise pretty-printed with two spaces, starting at level @indent.
+ * The text always parses again: a string json-glib read from an escape
+ * that is not UTF-8 (\355, a lone surrogate) gets U+FFFD in its place. */
 void        _luma_json_append_node (GString    *out,
                                     JsonNode   *node,
                                     int         indent);

@@ -146,9 +146,10 @@ _luma_json_append_double (GString *out,
     g_string_append (out, ".0");
 }
 
-void
-_luma_json_append_string (GString    *out,
-                          const char *str)
+/* Escapes @str, which must be valid UTF-8. */
+static void
+append_valid_string (GString    *out,
+                     const char *str)
 {
   const char *run = str;
   const char *p;
@@ -179,6 +180,26 @@ _luma_json_append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* json-glib reads escapes into strings that are not UTF-8 (octal ones
+ * such as \355, lone surrogates), yet refuses text that is not UTF-8: such
+ * a string is written with U+FFFD in place of each bad sequence, so that
+ * what is written always parses again. */
+void
+_luma_json_append_string (GString    *out,
+                          const char *str)
+{
+  g_autofree char *valid = NULL;
+
+  if (G_LIKELY (g_utf8_validate (str, -1, NULL)))
+    {
+      append_valid_string (out, str);
+      return;
+    }
+
+  valid = g_utf8_make_valid (str, -1);
+  append_valid_string (out, valid);
+}
+
 static void
 append_newline (GString *out,
                 int      indent)
@@ -190,8 +211,8 @@ append_newline (GString *out,
 
 void
 _luma_json_append_object (GString    *out,
-               JsonObject *object,
-               int         indent)
+                          JsonObject *object,
+                          int         indent)
 {
   gboolean pretty = indent >= 0;
   JsonObjectIter iter;
@@ -377,22 +398,49 @@ scan_space (const char *p,
   return p;
 }
 
+/* Strings are most of an answer: memchr() finds each quote, and one is
+ * the end unless an odd run of backslashes escapes it. */
 static const char *
 scan_string (const char *p,
              const char *end)
 {
+  const char *start;
+
   if (p >= end || *p != '"')
     return NULL;
 
-  for (p++; p < end; p++)
+  start = ++p;
+  while (p < end)
     {
-      if (*p == '\\')
-        p++;
-      else if (*p == '"')
-        return p + 1;
+      const char *quote = memchr (p, '"', end - p);
+      const char *run;
+
+      if (quote == NULL)
+        return NULL;
+
+      for (run = quote; run > start && run[-1] == '\\'; run--)
+        ;
+      if ((quote - run) % 2 == 0)
+        return quote + 1;
+
+      p = quote + 1;
     }
 
   return NULL;
+}
+
+/* What ends a number or a literal (NUL too, as strchr() would have it). */
+static inline gboolean
+is_scalar_end (char c)
+{
+  switch (c)
+    {
+    case ' ': case '\t': case '\n': case '\r': case ',': case ':':
+    case ']': case '}': case '[': case '{': case '"': case '\0':
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 /* Any value: a string, a nested object or array (skipped by depth, with
@@ -409,12 +457,18 @@ scan_value (const char *p,
   if (*p == '"')
     return scan_string (p, end);
 
+  /* A "/" outside a string starts a comment, which json-glib reads (and
+   * skips) but JSON has not: such text is left to the full parse. */
   if (*p != '{' && *p != '[')
     {
       const char *start = p;
 
-      while (p < end && strchr (" \t\n\r,:]}[{\"", *p) == NULL)
-        p++;
+      while (p < end && !is_scalar_end (*p))
+        {
+          if (*p == '/')
+            return NULL;
+          p++;
+        }
       return p > start && p < end ? p : NULL;
     }
 
@@ -436,6 +490,8 @@ scan_value (const char *p,
           if (--depth == 0)
             return p + 1;
           break;
+        case '/':
+          return NULL;
         default:
           break;
         }

@@ -145,18 +145,17 @@ record_to_ref_string (JsonObject *record)
   return str;
 }
 
+/* @value is interned already (or NULL): interning takes a global lock. */
 static void
 update_interned (Update      *u,
                  const char **field,
                  const char  *value,
                  guint        prop)
 {
-  const char *interned = g_intern_string (value);
-
-  if (*field == interned)
+  if (*field == value)
     return;
 
-  *field = interned;
+  *field = value;
   update_notify (u, prop);
 }
 
@@ -198,8 +197,8 @@ read_time (JsonObject *object,
   return value;
 }
 
-/* Sets the state and everything that follows from it. @reason is a
- * GRefString or NULL. */
+/* Sets the state and everything that follows from it. @word is interned,
+ * @reason is a GRefString or NULL. */
 static void
 update_state (Update        *u,
               LumaTaskState  state,
@@ -295,8 +294,11 @@ _luma_prepared_record_new (JsonObject *record,
   prepared->source = record;
   prepared->id = g_ref_string_new (id);
 
-  /* Kept as given when compact (a raw newline can only be whitespace
-   * between tokens): exports write it line by line. */
+  /* Kept as given when compact (a raw newline or CR is whitespace, or a
+   * control character json-glib lets through in a string): exports write
+   * it line by line. Written out again, it always parses: a string
+   * json-glib read from an escape that is not UTF-8 gets U+FFFD in the
+   * text, which leaves the state it gives as it was. */
   if (json != NULL && memchr (json, '\n', json_len) == NULL && memchr (json, '\r', json_len) == NULL)
     prepared->json = g_ref_string_new_len (json, json_len);
   else
@@ -626,6 +628,17 @@ luma_task_new (const char *id)
   return self;
 }
 
+/* Shares the prepared record's ID rather than copying it. */
+static LumaTask *
+task_new_with_ref_id (char *id)
+{
+  LumaTask *self = g_object_new (LUMA_TYPE_TASK, NULL);
+
+  self->id = g_ref_string_acquire (id);
+
+  return self;
+}
+
 LumaTask *
 luma_task_new_from_record (JsonObject *record)
 {
@@ -647,7 +660,7 @@ _luma_task_new_from_prepared (LumaPreparedRecord *prepared)
 
   g_return_val_if_fail (prepared != NULL, NULL);
 
-  self = luma_task_new (prepared->id);
+  self = task_new_with_ref_id (prepared->id);
   apply_record (self, prepared, TRUE);
 
   return self;
@@ -699,7 +712,7 @@ luma_task_new_from_json (const char *id,
     {
       Update u = { self, TRUE, FALSE };
 
-      update_state (&u, LUMA_TASK_STATE_NOT_FOUND, "not_found", NULL);
+      update_state (&u, LUMA_TASK_STATE_NOT_FOUND, g_intern_static_string ("not_found"), NULL);
     }
 
   return self;
@@ -762,7 +775,7 @@ luma_task_set_not_found (LumaTask *self)
 
   old_state = self->state;
   g_object_freeze_notify (G_OBJECT (self));
-  update_state (&u, LUMA_TASK_STATE_NOT_FOUND, "not_found", NULL);
+  update_state (&u, LUMA_TASK_STATE_NOT_FOUND, g_intern_static_string ("not_found"), NULL);
   g_object_thaw_notify (G_OBJECT (self));
   run_watches (self, old_state);
 }
@@ -1263,7 +1276,7 @@ _luma_task_new_from_stored (const char   *id,
     {
       Update u = { self, TRUE, FALSE };
 
-      update_state (&u, LUMA_TASK_STATE_NOT_FOUND, "not_found", NULL);
+      update_state (&u, LUMA_TASK_STATE_NOT_FOUND, g_intern_static_string ("not_found"), NULL);
     }
 
   return g_steal_pointer (&self);

@@ -10,7 +10,9 @@
 
 #include <string.h>
 
+#include "luma-client-private.h"
 #include "luma-json-private.h"
+#include "luma-task-private.h"
 
 /* Scans @body and returns the elements it found, as text, or NULL when the
  * scan failed. */
@@ -189,6 +191,96 @@ test_agrees_with_parser (void)
     }
 }
 
+/* Strings json-glib reads from escapes that are not UTF-8 are written
+ * mended, so the text always parses again. */
+static void
+test_serializer_mends (void)
+{
+  static const char *texts[] = {
+    "{\"a\":\"x\\355y\"}",
+    "{\"a\":[\"\\ud800y\",{\"b\":\"\\udc00z\"}]}",
+    "{\"\\377\":1}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonParser) again = json_parser_new ();
+      g_autoptr(GString) pretty = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      JsonObject *object;
+
+      json_parser_load_from_data (parser, texts[i], -1, &error);
+      g_assert_no_error (error);
+      object = json_node_get_object (json_parser_get_root (parser));
+
+      out = _luma_json_object_to_string (object);
+      g_assert_true (g_utf8_validate (out, -1, NULL));
+      g_assert_nonnull (strstr (out, "\xef\xbf\xbd"));
+      json_parser_load_from_data (again, out, -1, &error);
+      g_assert_no_error (error);
+
+      _luma_json_append_object (pretty, object, 0);
+      json_parser_load_from_data (again, pretty->str, pretty->len, &error);
+      g_assert_no_error (error);
+    }
+
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+
+    /* Valid UTF-8 is kept as is. */
+    json_parser_load_from_data (parser, "{\"a\":\"\\u00e9\\n\",\"b\":[1,2.5,true,null]}", -1, &error);
+    g_assert_no_error (error);
+    out = _luma_json_object_to_string (json_node_get_object (json_parser_get_root (parser)));
+    g_assert_cmpstr (out, ==, "{\"a\":\"\xc3\xa9\\n\",\"b\":[1,2.5,true,null]}");
+  }
+}
+
+/* A batch answer's records are prepared while json-glib builds them; arrays
+ * elsewhere in the answer, inside records or before "items" (an "items"
+ * given twice too), must leave the records and their texts as they are. */
+static void
+test_batch_body_arrays (void)
+{
+  static const char *body =
+    "{\"failed\":[{\"id\":\"f\"},{\"id\":\"g\"}],"
+    "\"items\":[{\"id\":\"old\"}],"
+    "\"items\":["
+    "{\"id\":\"a\",\"parts\":[{\"id\":\"p1\"},{\"id\":\"p2\"},{\"id\":\"p3\"},{\"id\":\"p4\"}]},"
+    "7,"
+    "{\"id\":\"b\",\"list\":[[{\"id\":\"q\"}],[]],\"response\":{\"state\":\"completed\"}},"
+    "{\"id\":\"a\"}"
+    "],\"count\":4}";
+  static const char *texts[] = {
+    "{\"id\":\"a\",\"parts\":[{\"id\":\"p1\"},{\"id\":\"p2\"},{\"id\":\"p3\"},{\"id\":\"p4\"}]}",
+    "{\"id\":\"b\",\"list\":[[{\"id\":\"q\"}],[]],\"response\":{\"state\":\"completed\"}}",
+    "{\"id\":\"a\"}",
+  };
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autoptr(LumaBatchResult) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *prepared;
+
+  batch = _luma_client_parse_batch_body (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->records->len, ==, G_N_ELEMENTS (texts));
+  g_assert_cmpuint (batch->n_skipped, ==, 1);
+
+  prepared = _luma_batch_result_get_prepared (batch);
+  g_assert_nonnull (prepared);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      LumaPreparedRecord *p = g_ptr_array_index (prepared, i);
+
+      g_assert_true (_luma_prepared_record_get_source (p) == g_ptr_array_index (batch->records, i));
+      g_assert_cmpstr (_luma_prepared_record_get_json (p), ==, texts[i]);
+    }
+  g_assert_cmpstr (_luma_prepared_record_get_id (g_ptr_array_index (prepared, 1)), ==, "b");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -202,6 +294,8 @@ main (int   argc,
   g_test_add_func ("/json/scan-items/not-a-list", test_not_a_list);
   g_test_add_func ("/json/scan-items/truncated", test_truncated);
   g_test_add_func ("/json/scan-items/agrees-with-parser", test_agrees_with_parser);
+  g_test_add_func ("/json/serializer/mends", test_serializer_mends);
+  g_test_add_func ("/json/batch-body/arrays", test_batch_body_arrays);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <string.h>
 
 #include "luma-task.h"
 
@@ -480,6 +481,75 @@ test_task_new_from_json (void)
   g_assert_finalize_object (first);
 }
 
+/* json-glib reads an octal escape (\355) or a lone surrogate into a
+ * string that is not UTF-8, and accepts raw control characters in strings;
+ * a stored record on several lines with those is made compact anyway, and
+ * the text kept must parse again: the task keeps the record's state and
+ * fields, and hands out a record that gives the same state. */
+static void
+test_task_mended_record (void)
+{
+  static const char *stored =
+    "{\n"
+    "  \"id\": \"" SEED_ID "\",\n"
+    "  \"_id\": \"66d297\\3550a41\",\n"
+    "  \"request\": {\n"
+    "    \"action\": \"generate\",\n"
+    "    \"prompt\": \"Astronauts\\355 shuttle\r\x1e\"\n"
+    "  },\n"
+    "  \"trace_id\": \"0b7c\\ud800c1a\",\n"
+    "  \"response\": {\n"
+    "    \"state\": \"completed\",\n"
+    "    \"video_url\": \"https://example.com/v.mp4\"\n"
+    "  }\n"
+    "}";
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonObject) given = NULL;
+  const char *json;
+  LumaTask *task;
+  LumaTask *again;
+
+  task = luma_task_new_from_json (SEED_ID, 5, stored, FALSE);
+  g_assert_cmpint (luma_task_get_state (task), ==, LUMA_TASK_STATE_COMPLETED);
+  g_assert_cmpstr (luma_task_get_video_url (task), ==, "https://example.com/v.mp4");
+
+  json = luma_task_get_record_json (task);
+  g_assert_nonnull (json);
+  g_assert_true (g_utf8_validate (json, -1, NULL));
+  g_assert_null (strchr (json, '\n'));
+  g_assert_null (strchr (json, '\r'));
+
+  record = luma_task_dup_record (task);
+  g_assert_nonnull (record);
+  g_assert_cmpint (luma_task_state_derive (record, NULL, NULL), ==, luma_task_get_state (task));
+  /* The fields are what json-glib read; in the text, each byte that was
+   * not UTF-8 is U+FFFD. */
+  g_assert_cmpstr (luma_task_get_prompt (task), ==, "Astronauts\355 shuttle\r\x1e");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "request"), "prompt"),
+                   ==, "Astronauts\xef\xbf\xbd shuttle\r\x1e");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (record, "trace_id"), "0b7c\xef\xbf\xbd"));
+
+  /* Stored again and loaded, the text stays as it is. */
+  again = luma_task_new_from_json (SEED_ID, 5, json, FALSE);
+  g_assert_cmpstr (luma_task_get_record_json (again), ==, json);
+  g_assert_cmpint (luma_task_get_state (again), ==, LUMA_TASK_STATE_COMPLETED);
+  g_assert_cmpstr (luma_task_get_prompt (again), ==, "Astronauts\xef\xbf\xbd shuttle\r\x1e");
+  g_assert_finalize_object (again);
+
+  /* A record handed over as an object is mended the same way. */
+  given = parse_object ("{\"id\":\"" SEED_ID "\",\"request\":{\"prompt\":\"a\\355b\"}}");
+  again = luma_task_new_from_record (given);
+  g_assert_cmpstr (luma_task_get_prompt (again), ==, "a\355b");
+  g_clear_pointer (&record, json_object_unref);
+  record = luma_task_dup_record (again);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "request"), "prompt"),
+                   ==, "a\xef\xbf\xbd" "b");
+  g_assert_finalize_object (again);
+
+  g_assert_finalize_object (task);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -496,6 +566,7 @@ main (int   argc,
   g_test_add_func ("/task/not-found", test_task_not_found);
   g_test_add_func ("/task/fetch-error", test_task_fetch_error);
   g_test_add_func ("/task/new-from-json", test_task_new_from_json);
+  g_test_add_func ("/task/mended-record", test_task_mended_record);
 
   return g_test_run ();
 }
