@@ -457,15 +457,16 @@ scan_value (const char *p,
   if (*p == '"')
     return scan_string (p, end);
 
-  /* A "/" outside a string starts a comment, which json-glib reads (and
-   * skips) but JSON has not: such text is left to the full parse. */
+  /* Outside a string, "/" starts a comment and "'" a single-quoted
+   * string: json-glib reads both, JSON has neither. Such text is left to
+   * the full parse. */
   if (*p != '{' && *p != '[')
     {
       const char *start = p;
 
       while (p < end && !is_scalar_end (*p))
         {
-          if (*p == '/')
+          if (*p == '/' || *p == '\'')
             return NULL;
           p++;
         }
@@ -491,6 +492,7 @@ scan_value (const char *p,
             return p + 1;
           break;
         case '/':
+        case '\'':
           return NULL;
         default:
           break;
