@@ -24,7 +24,12 @@ fi
 meson compile -C _build-fuzz
 
 export G_SLICE=always-malloc
-export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
+# No leak check here, not even LeakSanitizer's at exit: with the fast
+# unwinding it stops at the system libraries, where json-glib's own leak on
+# trailing data (tests/fuzz/lsan-json-glib.supp) can no longer be told from
+# ours, and a whole run would end as a crash with no input. The replays in
+# the sanitizer test build check leaks with full stacks.
+export ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$top/_build-fuzz/tests/fuzz/lsan.supp:print_suppressions=0
 
@@ -36,9 +41,8 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$work"
   log=_build-fuzz/fuzz-$t.log
   result=ok
-  # Leaks are left to the replays in the sanitizer test build: libFuzzer's
-  # fast unwinding stops at the system libraries, where LeakSanitizer can
-  # no longer tell a library's leak from ours.
+  # Leaks are left to the replays in the sanitizer test build (see
+  # ASAN_OPTIONS above).
   if ! "_build-fuzz/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -print_final_stats=1 -detect_leaks=0 \
        -artifact_prefix="$corpus/crash-" -timeout=10 -rss_limit_mb=2048 \
        "$work" "$corpus" >"$log" 2>&1; then
