@@ -78,7 +78,8 @@ typedef struct
 {
   char       *id;
   char       *record;
-  GBytes     *fields;
+  gsize       fields_offset;   /* in the job's fields buffer */
+  int         fields_length;   /* -1: none */
   int         id_length;
   int         record_length;
   gint64      added_at;
@@ -91,6 +92,7 @@ typedef struct
 
   LumaStore    *store;   /* unowned: the store outlives its jobs */
   TaskRow      *rows;
+  GByteArray   *fields;  /* the rows' packed fields, one after another */
   guint         n_rows;
   char        **ids;
   guint         n_ids;
@@ -126,9 +128,10 @@ struct _LumaStore
   GMutex        push_lock;
   gboolean      checkpointing;
 
-  /* The text buffer of the last save, kept for the next one: a fresh
-   * 10 MB buffer costs more in page faults than the copy itself. Under
-   * push_lock. */
+  /* The fields buffer of the last save, kept for the next one: 10,000
+   * tasks' fields in fresh memory cost more in page faults than packing
+   * them. Under push_lock. */
+  GByteArray   *spare_fields;
 
   /* Worker thread only. */
   sqlite3      *db;
@@ -162,15 +165,27 @@ job_new (JobKind kind)
   return job;
 }
 
+/* Kept for the next save unless one is kept already, or it is large:
+ * a history's worth of fields is not worth holding on to. */
+#define MAX_SPARE_FIELDS (8 * 1024 * 1024)
+
 static void
 job_free (Job *job)
 {
+  if (job->fields != NULL && job->store != NULL && job->fields->len <= MAX_SPARE_FIELDS)
+    {
+      g_mutex_lock (&job->store->push_lock);
+      if (job->store->spare_fields == NULL)
+        job->store->spare_fields = g_steal_pointer (&job->fields);
+      g_mutex_unlock (&job->store->push_lock);
+    }
+  g_clear_pointer (&job->fields, g_byte_array_unref);
+
   for (guint i = 0; i < job->n_rows; i++)
     {
       g_ref_string_release (job->rows[i].id);
       if (job->rows[i].record != NULL)
         g_ref_string_release (job->rows[i].record);
-      g_clear_pointer (&job->rows[i].fields, g_bytes_unref);
     }
   g_free (job->rows);
   g_strfreev (job->ids);
@@ -851,10 +866,11 @@ thread_cpu_time (void)
 }
 
 static gboolean
-store_save (LumaStore  *self,
-            TaskRow    *rows,
-            guint       n_rows,
-            GError    **error)
+store_save (LumaStore   *self,
+            TaskRow     *rows,
+            guint        n_rows,
+            GByteArray  *fields,
+            GError     **error)
 {
   const char *what = _("Could not save the task history");
   gint64 start = g_get_monotonic_time ();
@@ -892,9 +908,9 @@ store_save (LumaStore  *self,
         sqlite3_bind_text (stmt, 5, rows[i].record, rows[i].record_length, SQLITE_STATIC);
       else
         sqlite3_bind_null (stmt, 5);
-      if (rows[i].fields != NULL)
-        sqlite3_bind_blob (stmt, 6, g_bytes_get_data (rows[i].fields, NULL),
-                           (int) g_bytes_get_size (rows[i].fields), SQLITE_STATIC);
+      if (rows[i].fields_length >= 0)
+        sqlite3_bind_blob (stmt, 6, fields->data + rows[i].fields_offset,
+                           rows[i].fields_length, SQLITE_STATIC);
       else
         sqlite3_bind_null (stmt, 6);
 
@@ -992,7 +1008,7 @@ job_run (LumaStore *self,
       break;
 
     case JOB_SAVE:
-      store_save (self, job->rows, job->n_rows, &job->error);
+      store_save (self, job->rows, job->n_rows, job->fields, &job->error);
       break;
 
     case JOB_REMOVE:
@@ -1175,6 +1191,13 @@ save_job_new (LumaStore        *self,
   job->rows = g_new (TaskRow, n_tasks);
   job->n_rows = n_tasks;
 
+  g_mutex_lock (&self->push_lock);
+  job->fields = g_steal_pointer (&self->spare_fields);
+  g_mutex_unlock (&self->push_lock);
+  if (job->fields == NULL)
+    job->fields = g_byte_array_sized_new (MIN (n_tasks, 100000u) * 384);
+  g_byte_array_set_size (job->fields, 0);
+
   for (guint i = 0; i < n_tasks; i++)
     {
       LumaTask *task = tasks[i];
@@ -1187,8 +1210,10 @@ save_job_new (LumaStore        *self,
       row->record_length = record != NULL ? (int) g_ref_string_length (row->record) : 0;
       row->added_at = luma_task_get_added_at (task);
       row->not_found = luma_task_get_state (task) == LUMA_TASK_STATE_NOT_FOUND;
-      /* A few hundred bytes each: 10,000 tasks take milliseconds. */
-      row->fields = _luma_task_pack_fields (task);
+      /* A few hundred bytes each, one buffer for all. */
+      row->fields_offset = job->fields->len;
+      row->fields_length = _luma_task_append_fields (task, job->fields)
+                           ? (int) (job->fields->len - row->fields_offset) : -1;
     }
 
   return job;
@@ -1217,6 +1242,7 @@ luma_store_finalize (GObject *object)
   g_thread_join (self->thread);
 
   g_async_queue_unref (self->queue);
+  g_clear_pointer (&self->spare_fields, g_byte_array_unref);
   g_mutex_clear (&self->push_lock);
   g_free (self->path);
 

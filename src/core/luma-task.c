@@ -1069,14 +1069,31 @@ GBytes *
 _luma_task_pack_fields (LumaTask *self)
 {
   GByteArray *out;
-  guint8 header[2];
 
   g_return_val_if_fail (LUMA_IS_TASK (self), NULL);
 
-  if (self->record_json == NULL)
-    return NULL;
+  out = g_byte_array_sized_new (512);
+  if (!_luma_task_append_fields (self, out))
+    {
+      g_byte_array_unref (out);
+      return NULL;
+    }
 
-  out = g_byte_array_sized_new (256);
+  return g_byte_array_free_to_bytes (out);
+}
+
+gboolean
+_luma_task_append_fields (LumaTask   *self,
+                          GByteArray *out)
+{
+  guint8 header[2];
+
+  g_return_val_if_fail (LUMA_IS_TASK (self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (self->record_json == NULL)
+    return FALSE;
+
   header[0] = STORED_FIELDS_VERSION;
   /* A task the service lost keeps the state its record gave: "not found"
    * is stored as its own column. */
@@ -1103,7 +1120,7 @@ _luma_task_pack_fields (LumaTask *self)
   pack_double (out, self->finished_at);
   pack_double (out, self->elapsed_given);
 
-  return g_byte_array_free_to_bytes (out);
+  return TRUE;
 }
 
 typedef struct
