@@ -392,7 +392,9 @@ _luma_window_export (LumaWindow       *self,
                                                 tasks->len);
       data->progress = luma_toast_new (title);
       adw_toast_set_timeout (data->progress, 0);
-      adw_toast_set_priority (data->progress, ADW_TOAST_PRIORITY_HIGH);
+      /* Normal priority: this toast is dismissed as soon as the export is
+       * done, and libadwaita 1.2 aborts when a high-priority toast goes
+       * within the 300 ms the toast it displaced takes to hide. */
       adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (data->progress));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), TRUE);
