@@ -709,12 +709,14 @@ static void
 store_pack_missing_fields (LumaStore *self,
                            GPtrArray *missing)
 {
+  g_autoptr(GByteArray) fields = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   if (missing->len == 0)
     return;
 
+  fields = g_byte_array_sized_new (512);
   rc = sqlite3_prepare_v2 (self->db, SET_FIELDS_SQL, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     rc = exec_sql (self->db, "BEGIN IMMEDIATE");
@@ -722,11 +724,12 @@ store_pack_missing_fields (LumaStore *self,
   for (guint i = 0; rc == SQLITE_OK && i < missing->len; i++)
     {
       LumaTask *task = g_ptr_array_index (missing, i);
-      g_autoptr(GBytes) fields = _luma_task_pack_fields (task);
 
+      /* Only tasks with a record are missing their fields. */
+      g_byte_array_set_size (fields, 0);
+      _luma_task_append_fields (task, fields);
       sqlite3_bind_text (stmt, 1, luma_task_get_id (task), -1, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, g_bytes_get_data (fields, NULL),
-                         (int) g_bytes_get_size (fields), SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, fields->data, (int) fields->len, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);

@@ -38,10 +38,9 @@ LumaTask           *_luma_task_new_from_prepared    (LumaPreparedRecord *prepare
 gboolean            _luma_task_update_from_prepared (LumaTask           *self,
                                                      LumaPreparedRecord *prepared);
 
-/* The fields a task shows, packed for the store beside its record, so
- * that loading the history needs no JSON parse. NULL without a record. */
-GBytes             *_luma_task_pack_fields          (LumaTask           *self);
-/* The same appended to @out; FALSE (and nothing appended) without a record. */
+/* The fields a task shows, packed for the store beside its record (so
+ * that loading the history needs no JSON parse), appended to @out;
+ * FALSE, and nothing appended, without a record. */
 gboolean            _luma_task_append_fields        (LumaTask           *self,
                                                      GByteArray         *out);
 /* A task from a stored row and its packed fields; NULL when @fields is

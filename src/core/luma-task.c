@@ -1065,23 +1065,6 @@ pack_double (GByteArray *out,
   g_byte_array_append (out, (const guint8 *) &bits, sizeof bits);
 }
 
-GBytes *
-_luma_task_pack_fields (LumaTask *self)
-{
-  GByteArray *out;
-
-  g_return_val_if_fail (LUMA_IS_TASK (self), NULL);
-
-  out = g_byte_array_sized_new (512);
-  if (!_luma_task_append_fields (self, out))
-    {
-      g_byte_array_unref (out);
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (out);
-}
-
 gboolean
 _luma_task_append_fields (LumaTask   *self,
                           GByteArray *out)
@@ -1170,51 +1153,56 @@ unpack_double (Unpack *in)
   return value;
 }
 
-/* A GRefString, or NULL for none (or when the packing is damaged: a
- * string with a NUL or invalid UTF-8 inside is). */
-static char *
-unpack_string (Unpack *in)
+/* The next string's bytes (@len of them, no NUL), or NULL for none, or
+ * when the packing is damaged: a string with a NUL or invalid UTF-8
+ * inside is. */
+static const char *
+unpack_span (Unpack *in,
+             gsize  *len)
 {
-  guint32 len = unpack_u32 (in);
+  guint32 n = unpack_u32 (in);
   const char *str = (const char *) in->pos;
 
-  if (!in->ok || len == STORED_NO_STRING)
+  if (!in->ok || n == STORED_NO_STRING)
     return NULL;
 
-  if ((gsize) (in->end - in->pos) < len ||
-      memchr (str, '\0', len) != NULL ||
-      !g_utf8_validate_len (str, len, NULL))
+  if ((gsize) (in->end - in->pos) < n ||
+      memchr (str, '\0', n) != NULL ||
+      !g_utf8_validate_len (str, n, NULL))
     {
       in->ok = FALSE;
       return NULL;
     }
 
-  in->pos += len;
+  in->pos += n;
+  *len = n;
 
-  return g_ref_string_new_len (str, len);
+  return str;
+}
+
+/* A GRefString, or NULL. */
+static char *
+unpack_string (Unpack *in)
+{
+  gsize len = 0;
+  const char *str = unpack_span (in, &len);
+
+  return str != NULL ? g_ref_string_new_len (str, len) : NULL;
 }
 
 static const char *
 unpack_interned (Unpack *in)
 {
-  g_autofree char *str = NULL;
-  guint32 len = unpack_u32 (in);
+  g_autofree char *copy = NULL;
+  gsize len = 0;
+  const char *str = unpack_span (in, &len);
 
-  if (!in->ok || len == STORED_NO_STRING)
+  if (str == NULL)
     return NULL;
 
-  if ((gsize) (in->end - in->pos) < len ||
-      memchr (in->pos, '\0', len) != NULL ||
-      !g_utf8_validate_len ((const char *) in->pos, len, NULL))
-    {
-      in->ok = FALSE;
-      return NULL;
-    }
+  copy = g_strndup (str, len);
 
-  str = g_strndup ((const char *) in->pos, len);
-  in->pos += len;
-
-  return g_intern_string (str);
+  return g_intern_string (copy);
 }
 
 static double
