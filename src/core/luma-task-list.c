@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "luma-json-private.h"
 #include "luma-task-list-private.h"
 #include "luma-task-private.h"
@@ -372,13 +374,30 @@ luma_task_list_append_tasks (LumaTaskList     *self,
                              LumaTask * const *tasks,
                              guint             n_tasks)
 {
+  g_return_if_fail (LUMA_IS_TASK_LIST (self));
+  g_return_if_fail (tasks != NULL || n_tasks == 0);
+
+  luma_task_list_insert_tasks (self, self->tasks->len, tasks, n_tasks);
+}
+
+void
+luma_task_list_insert_tasks (LumaTaskList     *self,
+                             guint             position,
+                             LumaTask * const *tasks,
+                             guint             n_tasks)
+{
   Snapshot before;
+  guint n_old;
+  guint n_added = 0;
 
   g_return_if_fail (LUMA_IS_TASK_LIST (self));
   g_return_if_fail (tasks != NULL || n_tasks == 0);
 
   take_snapshot (self, &before);
+  n_old = self->tasks->len;
+  position = MIN (position, n_old);
 
+  /* Appended first, then moved into place in one go. */
   for (guint i = 0; i < n_tasks; i++)
     {
       LumaTask *task = tasks[i];
@@ -388,9 +407,23 @@ luma_task_list_append_tasks (LumaTaskList     *self,
 
       track (self, task);
       g_ptr_array_add (self->tasks, g_object_ref (task));
+      n_added++;
     }
 
-  finish_append (self, &before);
+  if (n_added == 0)
+    return;
+
+  if (position < n_old)
+    {
+      g_autofree gpointer *tail = g_memdup2 (self->tasks->pdata + position,
+                                             (n_old - position) * sizeof (gpointer));
+
+      memmove (self->tasks->pdata + position, self->tasks->pdata + n_old, n_added * sizeof (gpointer));
+      memcpy (self->tasks->pdata + position + n_added, tail, (n_old - position) * sizeof (gpointer));
+    }
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n_added);
+  notify_changes (self, &before);
 }
 
 void

@@ -45,6 +45,11 @@ GPtrArray    *luma_task_list_add_ids            (LumaTaskList       *self,
 void          luma_task_list_append_tasks       (LumaTaskList       *self,
                                                  LumaTask * const   *tasks,
                                                  guint               n_tasks);
+/* The same at @position (clamped to the end). */
+void          luma_task_list_insert_tasks       (LumaTaskList       *self,
+                                                 guint               position,
+                                                 LumaTask * const   *tasks,
+                                                 guint               n_tasks);
 void          luma_task_list_insert             (LumaTaskList       *self,
                                                  guint               position,
                                                  LumaTask           *task);

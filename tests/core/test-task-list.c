@@ -470,6 +470,54 @@ test_list_append_tasks (void)
   g_assert_finalize_object (list);
 }
 
+/* Inserting in the middle: one signal, the new tasks in their order at
+ * the position, IDs already listed skipped. */
+static void
+test_list_insert_tasks (void)
+{
+  LumaTaskList *list = luma_task_list_new ();
+  g_auto(GStrv) ids = make_ids (6);
+  g_autoptr(GPtrArray) first = luma_task_list_add_ids (list, (const char * const *) ids, 4);
+  LumaTask *tasks[3];
+  const guint expected[] = { 0, 1, 4, 5, 2, 3 };
+  Watch watch;
+
+  tasks[0] = luma_task_new (ids[4]);
+  tasks[1] = luma_task_new (ids[1]);
+  tasks[2] = luma_task_new (ids[5]);
+
+  watch_start (&watch, list);
+  luma_task_list_insert_tasks (list, 2, tasks, 3);
+  g_assert_cmpuint (watch.n_signals, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 6);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(LumaTask) task = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_cmpstr (luma_task_get_id (task), ==, ids[expected[i]]);
+    }
+  g_assert_true (luma_task_list_lookup (list, ids[1]) == g_ptr_array_index (first, 1));
+  g_assert_cmpuint (get_count (list, "n-items"), ==, 6);
+
+  /* Past the end: appended. */
+  watch_reset (&watch);
+  luma_task_list_remove (list, ids[5]);
+  luma_task_list_insert_tasks (list, 100, &tasks[2], 1);
+  g_assert_cmpuint (watch.n_signals, ==, 2);
+  {
+    g_autoptr(LumaTask) last = g_list_model_get_item (G_LIST_MODEL (list), 5);
+
+    g_assert_true (last == tasks[2]);
+  }
+  watch_stop (&watch);
+
+  g_clear_pointer (&first, g_ptr_array_unref);
+  luma_task_list_remove_all (list);
+  for (guint i = 0; i < 3; i++)
+    g_assert_finalize_object (tasks[i]);
+  g_assert_finalize_object (list);
+}
+
 static void
 test_list_bulk (void)
 {
@@ -542,6 +590,7 @@ main (int   argc,
                         test_list_remove_tasks);
   g_test_add_func ("/task-list/restore-after-changes", test_list_restore_after_changes);
   g_test_add_func ("/task-list/append-tasks", test_list_append_tasks);
+  g_test_add_func ("/task-list/insert-tasks", test_list_insert_tasks);
   g_test_add_func ("/task-list/bulk", test_list_bulk);
 
   return g_test_run ();
