@@ -101,6 +101,10 @@ typedef struct
   char         *moved_aside;
   GPtrArray    *tasks;
 
+  /* A load that hands its tasks over in runs as it reads them. */
+  LumaStoreLoadedFunc loaded_func;
+  gpointer            loaded_data;
+
   /* Async jobs: returned (and freed) on the task's own context, so every
    * reference to the GTask, hence to the store, is dropped there. */
   GTask        *task;
@@ -652,6 +656,7 @@ store_open (LumaStore  *self,
 }
 
 static GPtrArray *store_load (LumaStore  *self,
+                              Job        *job,
                               gboolean   *broken,
                               GError    **error);
 
@@ -659,6 +664,7 @@ static GPtrArray *store_load (LumaStore  *self,
  * is moved aside like one that fails to open, and a fresh one started. */
 static GPtrArray *
 store_open_load (LumaStore  *self,
+                 Job        *job,
                  char      **moved_aside,
                  GError    **error)
 {
@@ -669,7 +675,7 @@ store_open_load (LumaStore  *self,
   if (!store_open (self, FALSE, moved_aside, error))
     return NULL;
 
-  tasks = store_load (self, &broken, &local_error);
+  tasks = store_load (self, job, &broken, &local_error);
   if (tasks != NULL)
     return tasks;
 
@@ -702,34 +708,78 @@ store_require_open (LumaStore  *self,
   return FALSE;
 }
 
-/* Gives rows of an older schema, or with packed fields this build cannot
- * read, the packing of the tasks just parsed from them: the next start
- * reads them without a parse. A failure costs only that speed. */
-static void
-store_pack_missing_fields (LumaStore *self,
-                           GPtrArray *missing)
+/* Rows of an older schema, or with packed fields this build cannot read,
+ * and the packing of the tasks just parsed from them. It is taken while the
+ * worker still owns the task: a run handed over belongs to the caller. */
+typedef struct
 {
-  g_autoptr(GByteArray) fields = NULL;
+  GByteArray *fields;   /* every row's packing, one after another */
+  GArray     *rows;     /* MissingRow */
+} Missing;
+
+typedef struct
+{
+  char  *id;
+  gsize  offset;
+  guint  length;
+} MissingRow;
+
+static void
+missing_row_clear (MissingRow *row)
+{
+  g_free (row->id);
+}
+
+static void
+missing_init (Missing *missing)
+{
+  missing->fields = g_byte_array_new ();
+  missing->rows = g_array_new (FALSE, FALSE, sizeof (MissingRow));
+  g_array_set_clear_func (missing->rows, (GDestroyNotify) missing_row_clear);
+}
+
+static void
+missing_clear (Missing *missing)
+{
+  g_clear_pointer (&missing->fields, g_byte_array_unref);
+  g_clear_pointer (&missing->rows, g_array_unref);
+}
+
+static void
+missing_add (Missing  *missing,
+             LumaTask *task)
+{
+  MissingRow row;
+
+  row.id = g_strdup (luma_task_get_id (task));
+  row.offset = missing->fields->len;
+  _luma_task_append_fields (task, missing->fields);
+  row.length = missing->fields->len - row.offset;
+  g_array_append_val (missing->rows, row);
+}
+
+/* Gives the missing rows their packing: the next start reads them without
+ * a parse. A failure costs only that speed. */
+static void
+store_pack_missing_fields (LumaStore     *self,
+                           const Missing *missing)
+{
   sqlite3_stmt *stmt = NULL;
   int rc;
 
-  if (missing->len == 0)
+  if (missing->rows->len == 0)
     return;
 
-  fields = g_byte_array_sized_new (512);
   rc = sqlite3_prepare_v2 (self->db, SET_FIELDS_SQL, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     rc = exec_sql (self->db, "BEGIN IMMEDIATE");
 
-  for (guint i = 0; rc == SQLITE_OK && i < missing->len; i++)
+  for (guint i = 0; rc == SQLITE_OK && i < missing->rows->len; i++)
     {
-      LumaTask *task = g_ptr_array_index (missing, i);
+      const MissingRow *row = &g_array_index (missing->rows, MissingRow, i);
 
-      /* Only tasks with a record are missing their fields. */
-      g_byte_array_set_size (fields, 0);
-      _luma_task_append_fields (task, fields);
-      sqlite3_bind_text (stmt, 1, luma_task_get_id (task), -1, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, fields->data, (int) fields->len, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 1, row->id, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, missing->fields->data + row->offset, (int) row->length, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
@@ -744,25 +794,79 @@ store_pack_missing_fields (LumaStore *self,
 
   if (rc != SQLITE_OK)
     {
-      g_message ("Could not store the fields of %u tasks: %s", missing->len, sqlite3_errmsg (self->db));
+      g_message ("Could not store the fields of %u tasks: %s", missing->rows->len, sqlite3_errmsg (self->db));
       exec_sql (self->db, "ROLLBACK");
       return;
     }
 
   g_atomic_int_inc (&self->n_transactions);
-  g_debug ("Stored the fields of %u tasks", missing->len);
+  g_debug ("Stored the fields of %u tasks", missing->rows->len);
 }
 
-/* @broken (may be NULL): whether a failure came from a damaged file. */
+/* Runs of a progressive load: the first is about a window's worth, so it
+ * shows at once; they grow from there, and stay short enough to append
+ * without stalling the caller's main loop. */
+#define FIRST_RUN_TASKS 256
+#define MAX_RUN_TASKS 8192
+
+typedef struct
+{
+  LumaStoreLoadedFunc  func;
+  gpointer             data;
+  GPtrArray           *tasks;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_ptr_array_unref (run->tasks);
+  g_free (run);
+}
+
+static gboolean
+run_deliver_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->func (run->tasks, run->data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands @tasks over on the job's context. At the job's return priority,
+ * so every run arrives before the return itself. */
+static void
+job_hand_over (Job       *job,
+               GPtrArray *tasks)
+{
+  Run *run = g_new0 (Run, 1);
+  GSource *source = g_idle_source_new ();
+
+  run->func = job->loaded_func;
+  run->data = job->loaded_data;
+  run->tasks = tasks;
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, run_deliver_cb, run, (GDestroyNotify) run_free);
+  g_source_set_static_name (source, "[luma-store] loaded");
+  g_source_attach (source, job->context);
+  g_source_unref (source);
+}
+
+/* @broken (may be NULL): whether a failure came from a damaged file.
+ * Returns the tasks not handed over in runs (all of them for a job
+ * without a loaded_func). */
 static GPtrArray *
 store_load (LumaStore  *self,
+            Job        *job,
             gboolean   *broken,
             GError    **error)
 {
   g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GPtrArray) missing = NULL;
+  Missing missing;
   sqlite3_stmt *stmt = NULL;
   gint64 max_position;
+  guint run_size = FIRST_RUN_TASKS;
   int rc;
 
   if (broken != NULL)
@@ -781,7 +885,7 @@ store_load (LumaStore  *self,
     }
 
   tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  missing = g_ptr_array_new ();
+  missing_init (&missing);
   max_position = 0;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -813,11 +917,20 @@ store_load (LumaStore  *self,
         {
           task = luma_task_new_from_json (id, added_at, record, not_found);
           if (task != NULL && luma_task_get_record_json (task) != NULL)
-            g_ptr_array_add (missing, task);
+            missing_add (&missing, task);
         }
 
-      if (task != NULL)
-        g_ptr_array_add (tasks, task);
+      if (task == NULL)
+        continue;
+
+      g_ptr_array_add (tasks, task);
+
+      if (job != NULL && job->loaded_func != NULL && tasks->len >= run_size)
+        {
+          job_hand_over (job, g_steal_pointer (&tasks));
+          tasks = g_ptr_array_new_with_free_func (g_object_unref);
+          run_size = MIN (run_size * 2, MAX_RUN_TASKS);
+        }
     }
 
   if (rc != SQLITE_DONE)
@@ -826,12 +939,14 @@ store_load (LumaStore  *self,
         *broken = rc_means_broken (rc);
       set_sqlite_error (error, self->db, rc, _("Could not read the task history"));
       sqlite3_finalize (stmt);
+      missing_clear (&missing);
       return NULL;
     }
 
   sqlite3_finalize (stmt);
   self->next_position = MAX (self->next_position, max_position + 1);
-  store_pack_missing_fields (self, missing);
+  store_pack_missing_fields (self, &missing);
+  missing_clear (&missing);
 
   return g_steal_pointer (&tasks);
 }
@@ -1003,11 +1118,11 @@ job_run (LumaStore *self,
       break;
 
     case JOB_LOAD:
-      job->tasks = store_load (self, NULL, &job->error);
+      job->tasks = store_load (self, job, NULL, &job->error);
       break;
 
     case JOB_OPEN_LOAD:
-      job->tasks = store_open_load (self, &job->moved_aside, &job->error);
+      job->tasks = store_open_load (self, job, &job->moved_aside, &job->error);
       break;
 
     case JOB_SAVE:
@@ -1425,15 +1540,21 @@ luma_store_load_finish (LumaStore     *self,
 
 void
 luma_store_open_load_async (LumaStore           *self,
+                            LumaStoreLoadedFunc  loaded_func,
+                            gpointer             loaded_data,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  Job *job;
+
   g_return_if_fail (LUMA_IS_STORE (self));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  queue_async (self, job_new (JOB_OPEN_LOAD), luma_store_open_load_async,
-               cancellable, callback, user_data);
+  job = job_new (JOB_OPEN_LOAD);
+  job->loaded_func = loaded_func;
+  job->loaded_data = loaded_data;
+  queue_async (self, job, luma_store_open_load_async, cancellable, callback, user_data);
 }
 
 GPtrArray *

@@ -80,11 +80,25 @@ GPtrArray *luma_store_load_finish        (LumaStore           *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
+/* Receives tasks of a progressive load (LumaTask*, in load order); the
+ * array is the store's: keep a reference to what you keep. */
+typedef void (*LumaStoreLoadedFunc) (GPtrArray *tasks,
+                                     gpointer   user_data);
+
 /* luma_store_open_async() and luma_store_load_async() in one job, for a
  * start-up that shows the history as soon as it can: the rows are read
  * once (no separate integrity pass), and a file found damaged while they
- * are is moved aside (@moved_aside) and a fresh one started, as at open. */
+ * are is moved aside (@moved_aside) and a fresh one started, as at open.
+ *
+ * With @loaded_func, the tasks are handed over in runs as they are read,
+ * in order, on the caller's context and before @callback: the first run
+ * is a few hundred tasks, to show at once, the later ones grow to a few
+ * thousand. The finish then returns the tasks read after the last run.
+ * When the file is found damaged after some runs, it returns no tasks and
+ * @moved_aside: the tasks of those runs are not in the fresh history. */
 void       luma_store_open_load_async    (LumaStore           *self,
+                                          LumaStoreLoadedFunc  loaded_func,
+                                          gpointer             loaded_data,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data);

@@ -58,6 +58,11 @@ struct _LumaTracker
   gboolean         busy;
   gboolean         loaded;
   gboolean         store_failed;
+
+  /* While the history loads: the tasks added meanwhile (the history goes
+   * before them), and how many history tasks the list got so far. */
+  GPtrArray       *early;
+  guint            n_history;
 };
 
 G_DEFINE_FINAL_TYPE (LumaTracker, luma_tracker, G_TYPE_OBJECT)
@@ -600,6 +605,7 @@ luma_tracker_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->monitor);
   g_clear_object (&self->list);
+  g_ptr_array_set_size (self->early, 0);
 
   G_OBJECT_CLASS (luma_tracker_parent_class)->dispose (object);
 }
@@ -611,6 +617,7 @@ luma_tracker_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->early, g_ptr_array_unref);
 
   G_OBJECT_CLASS (luma_tracker_parent_class)->finalize (object);
 }
@@ -742,6 +749,7 @@ luma_tracker_init (LumaTracker *self)
   self->list = luma_task_list_new ();
   self->cancellable = g_cancellable_new ();
   self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->early = g_ptr_array_new_with_free_func (g_object_unref);
   self->poll_first_ms = 5000;
   self->poll_max_ms = 60000;
   self->poll_factor = 1.5;
@@ -877,8 +885,81 @@ load_finished (LumaTracker *self,
                char        *moved_aside)
 {
   self->loaded = TRUE;
+  g_ptr_array_set_size (self->early, 0);
   fetch_unanswered (self);
   g_task_return_pointer (task, moved_aside, g_free);
+}
+
+/* Where the history goes: before the first task added while it loads. */
+static guint
+history_position (LumaTracker *self)
+{
+  for (guint i = 0; i < self->early->len; i++)
+    {
+      guint position;
+
+      if (luma_task_list_find (self->list, g_ptr_array_index (self->early, i), &position))
+        return position;
+    }
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->list));
+}
+
+static void
+insert_history (LumaTracker *self,
+                GPtrArray   *tasks)
+{
+  if (self->list == NULL)
+    return;
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      LumaTask *task = g_ptr_array_index (tasks, i);
+      LumaTask *listed = luma_task_list_lookup (self->list, luma_task_get_id (task));
+      guint position;
+
+      self->last_added_at = MAX (self->last_added_at, luma_task_get_added_at (task));
+
+      /* An ID added again while its history loads: the history task,
+       * with its record and its place, wins. */
+      if (listed != NULL && g_ptr_array_find (self->early, listed, &position))
+        {
+          luma_task_list_remove (self->list, luma_task_get_id (listed));
+          g_ptr_array_remove_index (self->early, position);
+        }
+    }
+
+  luma_task_list_insert_tasks (self->list, history_position (self),
+                               (LumaTask * const *) tasks->pdata, tasks->len);
+  self->n_history += tasks->len;
+}
+
+/* A history that turned out unreadable after part of it was listed: that
+ * part is gone with it. */
+static void
+drop_history (LumaTracker *self)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->n_history == 0 || self->list == NULL)
+    return;
+
+  for (guint i = 0; i < self->early->len; i++)
+    if (luma_task_list_find (self->list, g_ptr_array_index (self->early, i), NULL))
+      g_ptr_array_add (kept, g_object_ref (g_ptr_array_index (self->early, i)));
+
+  luma_task_list_remove_all (self->list);
+  luma_task_list_append_tasks (self->list, (LumaTask * const *) kept->pdata, kept->len);
+  self->n_history = 0;
+}
+
+static void
+store_loaded_cb (GPtrArray *tasks,
+                 gpointer   user_data)
+{
+  GTask *task = user_data;
+
+  insert_history (g_task_get_source_object (task), tasks);
 }
 
 static void
@@ -889,38 +970,24 @@ store_load_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   LumaTracker *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) loaded = NULL;
-  g_autoptr(GPtrArray) early = NULL;
   g_autoptr(GError) error = NULL;
   char *moved_aside = NULL;
-  guint n_items;
 
   loaded = luma_store_open_load_finish (LUMA_STORE (object), result, &moved_aside, &error);
   if (loaded == NULL)
     {
       self->store_failed = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
       self->loaded = TRUE;
+      drop_history (self);
+      g_ptr_array_set_size (self->early, 0);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  /* Tasks added while the history loaded go after it, where they belong. */
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->list));
-  if (n_items > 0)
-    {
-      early = g_ptr_array_new_full (n_items, g_object_unref);
-      for (guint i = 0; i < n_items; i++)
-        g_ptr_array_add (early, g_list_model_get_item (G_LIST_MODEL (self->list), i));
-      luma_task_list_remove_all (self->list);
-    }
+  if (moved_aside != NULL)
+    drop_history (self);
 
-  for (guint i = 0; i < loaded->len; i++)
-    self->last_added_at = MAX (self->last_added_at,
-                               luma_task_get_added_at (g_ptr_array_index (loaded, i)));
-
-  luma_task_list_append_tasks (self->list, (LumaTask * const *) loaded->pdata, loaded->len);
-  if (early != NULL)
-    luma_task_list_append_tasks (self->list, (LumaTask * const *) early->pdata, early->len);
-
+  insert_history (self, loaded);
   load_finished (self, task, moved_aside);
 }
 
@@ -944,7 +1011,9 @@ luma_tracker_load_async (LumaTracker         *self,
       return;
     }
 
-  luma_store_open_load_async (self->store, cancellable, store_load_cb, g_steal_pointer (&task));
+  /* The GTask outlives the runs: they all come before its return. */
+  luma_store_open_load_async (self->store, store_loaded_cb, task,
+                              cancellable, store_load_cb, g_object_ref (task));
 }
 
 gboolean
@@ -992,6 +1061,9 @@ luma_tracker_add_ids (LumaTracker        *self,
       n_listed++;
 
   added = luma_task_list_add_ids (self->list, ids, n_ids);
+  if (!self->loaded && self->store != NULL)
+    for (guint i = 0; i < added->len; i++)
+      g_ptr_array_add (self->early, g_object_ref (g_ptr_array_index (added, i)));
 
   for (guint i = 0; i < added->len; i++)
     {

@@ -76,9 +76,11 @@ void          luma_tracker_set_poll_intervals  (LumaTracker         *self,
 void          luma_tracker_set_network_monitor (LumaTracker         *self,
                                                 GNetworkMonitor     *monitor);
 
-/* Call once at start: opens the store and appends every stored task to the
- * list in one go, then fetches the tasks that never got an answer. Without
- * a store it completes at once. @moved_aside receives the path a damaged
+/* Call once at start: opens the store and puts the stored tasks in the
+ * list as they are read, in runs (the first few hundred at once, so a
+ * window shows them before the rest is read), before any task added
+ * meanwhile; then fetches the tasks that never got an answer. Without a
+ * store it completes at once. @moved_aside receives the path a damaged
  * history was moved to (NULL when none was). On failure (e.g. a history
  * written by a newer version) the list starts empty and nothing is saved. */
 void          luma_tracker_load_async          (LumaTracker         *self,

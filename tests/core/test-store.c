@@ -1035,13 +1035,38 @@ open_load_cb (GObject      *object,
   data->done = TRUE;
 }
 
+/* The runs of a progressive load, and whether any came after the finish. */
+typedef struct
+{
+  OpenLoad  *load;
+  GPtrArray *runs;      /* GPtrArray of LumaTask, one per run */
+  gboolean   late;
+} Runs;
+
+static void
+on_run (GPtrArray *tasks,
+        gpointer   user_data)
+{
+  Runs *runs = user_data;
+  GPtrArray *run = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (runs->load->done)
+    runs->late = TRUE;
+  for (guint i = 0; i < tasks->len; i++)
+    g_ptr_array_add (run, g_object_ref (g_ptr_array_index (tasks, i)));
+  g_ptr_array_add (runs->runs, run);
+}
+
 static GPtrArray *
-open_load (LumaStore  *store,
-           char      **moved_aside)
+open_load_full (LumaStore  *store,
+                Runs       *runs,
+                char      **moved_aside)
 {
   OpenLoad data = { 0 };
 
-  luma_store_open_load_async (store, NULL, open_load_cb, &data);
+  if (runs != NULL)
+    runs->load = &data;
+  luma_store_open_load_async (store, runs != NULL ? on_run : NULL, runs, NULL, open_load_cb, &data);
   for (guint i = 0; i < 10000 && !data.done; i++)
     g_main_context_iteration (NULL, TRUE);
 
@@ -1049,8 +1074,17 @@ open_load (LumaStore  *store,
   g_assert_no_error (data.error);
   g_assert_nonnull (data.tasks);
   *moved_aside = data.moved_aside;
+  if (runs != NULL)
+    runs->load = NULL;
 
   return data.tasks;
+}
+
+static GPtrArray *
+open_load (LumaStore  *store,
+           char      **moved_aside)
+{
+  return open_load_full (store, NULL, moved_aside);
 }
 
 /* Opening and loading in one pass: no integrity pass first, so damage is
@@ -1106,6 +1140,69 @@ test_store_open_load (void)
   g_assert_finalize_object (store);
 }
 
+/* A progressive load: the tasks come in runs, in order, all before the
+ * finish, which returns the rest; the first run is small enough to show
+ * at once. A file found damaged after some runs: the finish returns no
+ * task, and the file is moved aside as ever. */
+static void
+test_store_open_load_runs (void)
+{
+  g_autofree char *path = default_db_path ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *moved_aside = NULL;
+  Runs runs = { NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref), FALSE };
+  gsize length = 0;
+  GPtrArray *rest;
+  LumaStore *store;
+
+  store = open_store (path, NULL);
+  for (guint i = 0; i < 6000; i++)
+    g_ptr_array_add (tasks, make_field_task (1000 + i, i % G_N_ELEMENTS (field_records)));
+  g_assert_true (luma_store_save_tasks_sync (store, (LumaTask **) tasks->pdata, tasks->len, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+
+  store = luma_store_new (path);
+  rest = open_load_full (store, &runs, &moved_aside);
+  g_assert_null (moved_aside);
+  g_assert_false (runs.late);
+  g_assert_cmpuint (runs.runs->len, >=, 3);
+  g_assert_cmpuint (((GPtrArray *) runs.runs->pdata[0])->len, >, 0);
+  g_assert_cmpuint (((GPtrArray *) runs.runs->pdata[0])->len, <=, 512);
+  for (guint r = 0; r < runs.runs->len; r++)
+    g_ptr_array_extend (all, runs.runs->pdata[r], NULL, NULL);
+  g_ptr_array_extend (all, rest, NULL, NULL);
+  g_assert_cmpuint (all->len, ==, tasks->len);
+  for (guint i = 0; i < tasks->len; i++)
+    assert_tasks_equal (g_ptr_array_index (all, i), g_ptr_array_index (tasks, i));
+  g_ptr_array_set_size (all, 0);
+  g_ptr_array_set_size (runs.runs, 0);
+  assert_finalize_tasks (rest);
+  g_assert_finalize_object (store);
+
+  /* Pages in the second half zeroed: found after the first runs went out. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 2000000);
+  for (guint tenth = 5; tenth < 10; tenth++)
+    memset (contents + length / 10 * tenth - (length / 10 * tenth) % 16384, 0, 16384);
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+
+  store = luma_store_new (path);
+  rest = open_load_full (store, &runs, &moved_aside);
+  g_assert_nonnull (moved_aside);
+  assert_moved_aside_name (path, moved_aside);
+  g_assert_cmpuint (runs.runs->len, >=, 1);
+  g_assert_false (runs.late);
+  g_assert_cmpuint (rest->len, ==, 0);
+  g_ptr_array_unref (rest);
+  g_ptr_array_unref (runs.runs);
+  assert_fresh_store_works (store);
+  g_assert_finalize_object (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1128,6 +1225,7 @@ main (int   argc,
   g_test_add_func ("/store/fields/damaged", test_store_fields_damaged);
   g_test_add_func ("/store/migrate/v1-database", test_store_migrate_v1_database);
   g_test_add_func ("/store/open-load", test_store_open_load);
+  g_test_add_func ("/store/open-load/runs", test_store_open_load_runs);
 
   return g_test_run ();
 }

@@ -813,6 +813,103 @@ test_tracker_newer_history (void)
   g_assert_finalize_object (store);
 }
 
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static void
+on_list_changed (GListModel *model,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 GArray     *changes)
+{
+  Change change = { position, removed, added };
+
+  g_array_append_val (changes, change);
+}
+
+/* The history comes into the list in runs as the store reads it, the
+ * first small; tasks added meanwhile stay after it, except an ID the
+ * history holds, which it gets back as it was stored. */
+static void
+test_tracker_load_runs (void)
+{
+  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GPtrArray) early = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *late_id = "0badc0de-0000-4000-8000-00000000beef";
+  const char *early_ids[2];
+  LumaStore *store = luma_store_new (NULL);
+  LumaTracker *tracker;
+  LumaTaskList *list;
+  LumaTask *dup;
+  guint n_inserts = 0;
+
+  luma_store_open_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("0badc0de-0000-4000-8000-%012x", i);
+
+      g_ptr_array_add (stored, luma_task_new_from_json (id, 1000 + i, NULL, TRUE));
+    }
+  luma_store_save_tasks_sync (store, (LumaTask * const *) stored->pdata, stored->len, &error);
+  g_assert_no_error (error);
+  luma_store_close (store);
+
+  tracker = luma_tracker_new (store);
+  list = luma_tracker_get_list (tracker);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_list_changed), changes);
+
+  early_ids[0] = luma_task_get_id (g_ptr_array_index (stored, 5));
+  early_ids[1] = late_id;
+  early = luma_tracker_add_ids (tracker, early_ids, 2, NULL);
+  g_assert_cmpuint (early->len, ==, 2);
+  load_tracker (tracker);
+
+  /* The early two, then the runs: the first of a few hundred tasks. */
+  g_assert_cmpuint (changes->len, >=, 4);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).added, ==, 2);
+  for (guint i = 1; i < changes->len; i++)
+    {
+      Change *change = &g_array_index (changes, Change, i);
+
+      if (change->added == 0)
+        continue;
+      if (n_inserts++ == 0)
+        {
+          g_assert_cmpuint (change->position, ==, 0);
+          g_assert_cmpuint (change->added, <=, 512);
+        }
+    }
+  g_assert_cmpuint (n_inserts, >=, 3);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3001);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      g_autoptr(LumaTask) task = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_cmpstr (luma_task_get_id (task), ==, luma_task_get_id (g_ptr_array_index (stored, i)));
+    }
+  {
+    g_autoptr(LumaTask) last = g_list_model_get_item (G_LIST_MODEL (list), 3000);
+
+    g_assert_true (last == g_ptr_array_index (early, 1));
+  }
+  dup = luma_task_list_lookup (list, early_ids[0]);
+  g_assert_true (dup != g_ptr_array_index (early, 0));
+  g_assert_cmpint (luma_task_get_state (dup), ==, LUMA_TASK_STATE_NOT_FOUND);
+  g_assert_cmpint (luma_task_get_added_at (dup), ==, 1005);
+
+  g_signal_handlers_disconnect_by_func (list, on_list_changed, changes);
+  finish_tracker (tracker, store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -832,6 +929,7 @@ main (int   argc,
   g_test_add_func ("/tracker/refresh-and-retry", test_tracker_refresh_and_retry);
   g_test_add_func ("/tracker/client-replaced-mid-fetch", test_tracker_client_replaced_mid_fetch);
   g_test_add_func ("/tracker/damaged-history", test_tracker_damaged_history);
+  g_test_add_func ("/tracker/load-runs", test_tracker_load_runs);
   g_test_add_func ("/tracker/newer-history", test_tracker_newer_history);
 
   return g_test_run ();
