@@ -274,7 +274,6 @@ typedef struct
   LumaWindow *window;
   GFile      *file;
   guint       n_tasks;
-  AdwToast   *progress;
 } ExportData;
 
 static void
@@ -282,7 +281,6 @@ export_data_free (ExportData *data)
 {
   g_clear_object (&data->window);
   g_clear_object (&data->file);
-  g_clear_object (&data->progress);
   g_free (data);
 }
 
@@ -295,7 +293,7 @@ on_export_progress (guint    n_done,
   ExportData *data = user_data;
   g_autofree char *title = NULL;
 
-  if (data->progress == NULL || n_total == 0)
+  if (n_total == 0)
     return;
 
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -303,7 +301,7 @@ on_export_progress (guint    n_done,
                                         "Exporting %u tasks… %u %%",
                                         n_total),
                            n_total, (guint) ((guint64) n_done * 100 / n_total));
-  luma_toast_set_text (data->progress, title);
+  _luma_window_set_export_status (data->window, data, title);
 }
 
 static void
@@ -315,9 +313,7 @@ on_export_done (GObject      *object,
   LumaWindow *self = data->window;
   g_autoptr(GError) error = NULL;
 
-  if (data->progress != NULL)
-    adw_toast_dismiss (data->progress);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), FALSE);
+  _luma_window_set_export_status (self, data, NULL);
 
   if (!luma_export_tasks_finish (result, &error))
     {
@@ -382,23 +378,18 @@ _luma_window_export (LumaWindow       *self,
   data->file = g_object_ref (file);
   data->n_tasks = tasks->len;
 
-  /* Large exports take a moment: say so while the writer works. */
-  if (tasks->len >= 1000)
-    {
-      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "Exporting %u task…",
-                                                             "Exporting %u tasks…",
-                                                             tasks->len),
-                                                tasks->len);
-      data->progress = luma_toast_new (title);
-      adw_toast_set_timeout (data->progress, 0);
-      /* Normal priority: this toast is dismissed as soon as the export is
-       * done, and libadwaita 1.2 aborts when a high-priority toast goes
-       * within the 300 ms the toast it displaced takes to hide. */
-      adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (data->progress));
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), TRUE);
-  gtk_spinner_set_spinning (self->status_spinner, TRUE);
+  /* Large exports take a moment: the status bar says so while the writer
+   * works. Not a toast: it would go the moment a small export is done,
+   * and libadwaita 1.2 crashes on a toast dismissed while it slides in. */
+  {
+    g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                           "Exporting %u task…",
+                                                           "Exporting %u tasks…",
+                                                           tasks->len),
+                                              tasks->len);
+
+    _luma_window_set_export_status (self, data, title);
+  }
 
   luma_export_tasks_with_progress_async (tasks, format, file, on_export_progress, data,
                                          self->cancellable, on_export_done, data);
@@ -587,6 +578,7 @@ select_all_action (GtkWidget  *widget,
 {
   LumaWindow *self = LUMA_WINDOW (widget);
 
+  _luma_window_reveal_all_rows (self);
   gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->selection));
 }
 
@@ -712,4 +704,6 @@ _luma_window_init_actions (LumaWindow *self)
   g_action_map_add_action (G_ACTION_MAP (self), sort);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-remove", FALSE);
+  /* "Export" takes the whole list: not before the history is all in. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
 }

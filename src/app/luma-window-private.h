@@ -63,6 +63,8 @@ struct _LumaWindow
   GtkCustomSorter      *sorter;
   GtkSortListModel     *sort_model;
   GtkFilterListModel   *filter_model;
+  GtkSliceListModel    *first_rows;         /* limits the rows of the first frames */
+  guint                 first_rows_tick_id;
   GtkMultiSelection    *selection;
   char                 *search_casefold;
   gboolean              search_is_ascii;
@@ -78,6 +80,10 @@ struct _LumaWindow
   guint                 time_tick_id;
   guint                 status_tick_id;
   char                 *history_notice;     /* why the history started anew */
+  char                 *export_status;      /* the running export, in the status bar */
+  gconstpointer         export_owner;       /* which export it is */
+  gboolean              bench_first_frame;  /* LUMA_TASKS_BENCH=first-frame */
+  gboolean              bench_first_done;
 
   AdwToast             *rate_toast;
   AdwToast             *error_toast;
@@ -118,6 +124,11 @@ guint       _luma_window_add_text            (LumaWindow       *self,
 void        _luma_window_refilter            (LumaWindow       *self);
 void        _luma_window_resort              (LumaWindow       *self);
 GPtrArray  *_luma_window_dup_selected_tasks  (LumaWindow       *self);
+/* What the status bar says while an export runs; @owner names the export,
+ * and a NULL @text clears it only if that export set it last. */
+void        _luma_window_set_export_status   (LumaWindow       *self,
+                                              gconstpointer     owner,
+                                              const char       *text);
 GPtrArray  *_luma_window_dup_visible_tasks   (LumaWindow       *self);
 GPtrArray  *_luma_window_dup_all_tasks       (LumaWindow       *self);
 void        _luma_window_apply_client_settings (LumaWindow     *self);
@@ -131,6 +142,8 @@ gboolean    _luma_window_base_url_from_env   (LumaWindow       *self);
 LumaClient *_luma_window_get_client          (LumaWindow       *self);
 LumaTracker *_luma_window_get_tracker        (LumaWindow       *self);
 gboolean    _luma_window_is_loaded           (LumaWindow       *self);
+/* Lets every row in at once (the first frames get only those that fit). */
+void        _luma_window_reveal_all_rows     (LumaWindow       *self);
 
 /* luma-window-actions.c */
 void        _luma_window_class_init_actions  (LumaWindowClass  *klass);

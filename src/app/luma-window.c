@@ -702,10 +702,9 @@ update_list_page (LumaWindow *self)
 {
   const char *page;
 
-  if (!self->loaded)
-    page = "loading";
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
-    page = "empty";
+  /* The history shows as it loads. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 0)
+    page = self->loaded ? "empty" : "loading";
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0 &&
            gtk_filter_list_model_get_pending (self->filter_model) == 0)
     page = "no-results";
@@ -752,7 +751,9 @@ update_status (LumaWindow *self)
 
   gtk_revealer_set_reveal_child (self->network_revealer, paused);
 
-  if (!self->loaded)
+  if (self->export_status != NULL)
+    text = g_strdup (self->export_status);
+  else if (!self->loaded)
     text = g_strdup (_("Loading your tasks…"));
   else if (paused)
     text = g_strdup (_("Refreshing paused: no network"));
@@ -773,8 +774,10 @@ update_status (LumaWindow *self)
     text = g_strdup ("");
 
   gtk_label_set_label (self->status_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), busy);
-  gtk_spinner_set_spinning (self->status_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner),
+                          busy || !self->loaded || self->export_status != NULL);
+  gtk_spinner_set_spinning (self->status_spinner,
+                            busy || !self->loaded || self->export_status != NULL);
   gtk_spinner_set_spinning (self->refresh_spinner, busy);
   gtk_stack_set_visible_child_name (self->refresh_stack, busy ? "busy" : "idle");
 
@@ -786,6 +789,20 @@ update_status (LumaWindow *self)
     }
   else
     g_clear_handle_id (&self->status_tick_id, g_source_remove);
+}
+
+void
+_luma_window_set_export_status (LumaWindow    *self,
+                                gconstpointer  owner,
+                                const char    *text)
+{
+  if (text == NULL && owner != self->export_owner)
+    return;
+
+  g_free (self->export_status);
+  self->export_status = g_strdup (text);
+  self->export_owner = text != NULL ? owner : NULL;
+  update_status (self);
 }
 
 static gboolean
@@ -952,6 +969,8 @@ luma_window_select_task (LumaWindow *self,
   task = luma_task_list_lookup (self->list, id);
   if (task == NULL)
     return FALSE;
+
+  _luma_window_reveal_all_rows (self);
 
   /* A task hidden by the search or the filter: show everything. */
   if (!filter_task (task, self))
@@ -1196,19 +1215,32 @@ on_tracker_poller_changed (LumaWindow *self)
 /* Loading the history */
 
 /* For the start-up benchmarks (tests/bench/bench-startup.c): with
- * LUMA_TASKS_BENCH=first-frame the first frame painted once the history is
- * loaded prints when it came (monotonic µs, the clock the benchmark shares),
- * the resident memory and the number of tasks, then the app quits. */
+ * LUMA_TASKS_BENCH=first-frame the window prints, in monotonic µs (the
+ * clock the benchmark shares):
+ *   FIRST-FRAME <time> <rows>  the first frame painted with rows in it (or
+ *                              once the history is loaded, if it has none);
+ *   LOADED <time> <rss> <tasks> the first frame painted once the whole
+ *                              history is loaded, with the resident memory;
+ * then the app quits. */
 static void
 on_bench_after_paint (GdkFrameClock *clock,
                       LumaWindow    *self)
 {
   g_autofree char *status = NULL;
+  guint n_rows = g_hash_table_size (self->bound_rows);
   const char *rss;
   GApplication *app;
 
+  if (!self->bench_first_done && (n_rows > 0 || self->loaded))
+    {
+      self->bench_first_done = TRUE;
+      g_print ("FIRST-FRAME %" G_GINT64_FORMAT " %u\n", g_get_monotonic_time (), n_rows);
+    }
+
+  if (!self->loaded)
+    return;
+
   g_signal_handlers_disconnect_by_func (clock, on_bench_after_paint, self);
-  g_printerr("T rows %u 0\n", g_hash_table_size (self->bound_rows)); /* T */
 
   if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
       (rss = strstr (status, "VmRSS:")) != NULL)
@@ -1216,7 +1248,7 @@ on_bench_after_paint (GdkFrameClock *clock,
   else
     rss = "0";
 
-  g_print ("FIRST-FRAME %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %u\n",
+  g_print ("LOADED %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %u\n",
            g_get_monotonic_time (),
            g_ascii_strtoull (rss, NULL, 10) * 1024,
            g_list_model_get_n_items (G_LIST_MODEL (self->list)));
@@ -1227,24 +1259,64 @@ on_bench_after_paint (GdkFrameClock *clock,
 }
 
 static void
-bench_report_next_frame (LumaWindow *self)
+on_bench_map (LumaWindow *self)
 {
-  GdkFrameClock *clock;
+  g_signal_handlers_disconnect_by_func (self, on_bench_map, NULL);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                    G_CALLBACK (on_bench_after_paint), self);
+}
 
-  if (g_strcmp0 (g_getenv ("LUMA_TASKS_BENCH"), "first-frame") != 0)
-    return;
+/* The first rows. GtkListView 4.8 builds some 200 rows for any long list,
+ * most of them out of sight, at most of a millisecond each: the first
+ * frame gets the rows that fit, each later frame some more, until the
+ * list view has all it wants. */
+#define FIRST_ROWS_GROWTH 48
+#define FIRST_ROWS_ENOUGH 256
+#define FIRST_ROWS_MIN_HEIGHT 40
 
-  /* Loaded before the window was shown: wait for it to be. */
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  if (clock == NULL)
+static guint
+first_rows_count (LumaWindow *self)
+{
+  int width = 0;
+  int height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+
+  return MAX (height, 800) / FIRST_ROWS_MIN_HEIGHT + 2;
+}
+
+void
+_luma_window_reveal_all_rows (LumaWindow *self)
+{
+  if (self->first_rows_tick_id != 0)
     {
-      g_signal_connect (self, "map", G_CALLBACK (bench_report_next_frame), NULL);
-      return;
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->first_rows_tick_id);
+      self->first_rows_tick_id = 0;
     }
-  g_signal_handlers_disconnect_by_func (self, bench_report_next_frame, NULL);
+  gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+}
 
-  g_signal_connect (clock, "after-paint", G_CALLBACK (on_bench_after_paint), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+static gboolean
+first_rows_tick_cb (GtkWidget     *widget,
+                    GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  LumaWindow *self = user_data;
+  guint size = gtk_slice_list_model_get_size (self->first_rows);
+
+  if (size >= FIRST_ROWS_ENOUGH ||
+      (self->loaded && g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) <= size))
+    {
+      self->first_rows_tick_id = 0;
+      gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Rows built by an earlier frame have been painted: more may follow. */
+  if (g_hash_table_size (self->bound_rows) > 0)
+    gtk_slice_list_model_set_size (self->first_rows, size + FIRST_ROWS_GROWTH);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1264,6 +1336,7 @@ on_loaded (GObject      *object,
 
   self = LUMA_WINDOW (user_data);
   self->loaded = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
 
   if (error != NULL)
     {
@@ -1294,7 +1367,8 @@ on_loaded (GObject      *object,
   rebuild_filter_menu (self);
   update_list_page (self);
   update_status (self);
-  bench_report_next_frame (self);
+  if (self->bench_first_frame)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 gboolean
@@ -1357,6 +1431,7 @@ luma_window_dispose (GObject *object)
   if (self->undo != NULL)
     g_clear_pointer (&self->undo, luma_tracker_removal_unref);
   g_clear_object (&self->selection);
+  g_clear_object (&self->first_rows);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter);
@@ -1378,6 +1453,7 @@ luma_window_finalize (GObject *object)
 
   g_clear_pointer (&self->bound_rows, g_hash_table_unref);
   g_clear_pointer (&self->pending_texts, g_ptr_array_unref);
+  g_clear_pointer (&self->export_status, g_free);
   g_clear_pointer (&self->search_casefold, g_free);
   g_clear_pointer (&self->select_pending, g_free);
   g_clear_pointer (&self->history_notice, g_free);
@@ -1485,7 +1561,9 @@ luma_window_init (LumaWindow *self)
   /* Not incremental: filtering 100,000 tasks takes milliseconds, and
    * "select all", "export what is shown" and the counts then always see the
    * whole result. */
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  self->first_rows = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                                               0, first_rows_count (self));
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->first_rows)));
   _luma_window_resort (self);
 
   factory = gtk_signal_list_item_factory_new ();
@@ -1495,6 +1573,8 @@ luma_window_init (LumaWindow *self)
   g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  self->first_rows_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view),
+                                                           first_rows_tick_cb, self, NULL);
 
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->selection, "items-changed", G_CALLBACK (on_selection_changed), self);
@@ -1521,6 +1601,10 @@ luma_window_init (LumaWindow *self)
 
   _luma_window_init_actions (self);
   _luma_window_init_dnd (self);
+
+  self->bench_first_frame = g_strcmp0 (g_getenv ("LUMA_TASKS_BENCH"), "first-frame") == 0;
+  if (self->bench_first_frame)
+    g_signal_connect (self, "map", G_CALLBACK (on_bench_map), NULL);
 
   rebuild_filter_menu (self);
   update_details (self);
