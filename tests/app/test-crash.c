@@ -770,10 +770,11 @@ parse_csv_export (const char *text,
 /* The number of tasks in a whole export, -1 when there is no file. */
 static int
 read_export (const char *dir,
+             const char *name,
              guint       which,
              GHashTable *all_ids)
 {
-  g_autofree char *path = g_build_filename (dir, export_names[which], NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   gsize length;
@@ -797,8 +798,28 @@ read_export (const char *dir,
     }
 }
 
+/* The export an overwrite names ".NAME.XXXXXX" for the two system calls
+ * between linking it into the folder and renaming it over NAME: which
+ * export it is, or -1 for another name. */
+static int
+hidden_copy_index (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (export_names); i++)
+    {
+      gsize len = strlen (export_names[i]);
+
+      if (name[0] == '.' && strncmp (name + 1, export_names[i], len) == 0 &&
+          name[len + 1] == '.' && strlen (name + len + 2) == 6)
+        return (int) i;
+    }
+
+  return -1;
+}
+
 /* Only finished exports, each whole: the one before an export the kill
- * interrupted, or that export's, and nothing else in the folder. */
+ * interrupted, or that export's, and nothing else in the folder — but for
+ * a kill between those two calls, which Linux cannot make one: that
+ * leaves the interrupted export whole under its hidden name. */
 static void
 verify_exports (const char  *dir,
                 ExportState *exports,
@@ -810,14 +831,26 @@ verify_exports (const char  *dir,
   g_assert_nonnull (d);
   while ((name = g_dir_read_name (d)) != NULL)
     {
-      if (export_index (name) < 0)
+      int which = hidden_copy_index (name);
+
+      if (export_index (name) >= 0)
+        continue;
+      if (which < 0 || exports[which].in_flight < 0)
         g_error ("A file was left in the export folder: “%s”", name);
+
+      g_assert_cmpint (read_export (dir, name, which, all_ids), ==, exports[which].in_flight);
+      g_test_message ("the kill came between the link and the rename of %s", export_names[which]);
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_assert_cmpint (g_remove (path), ==, 0);
+      }
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (export_names); i++)
     {
       ExportState *state = &exports[i];
-      int n = read_export (dir, i, all_ids);
+      int n = read_export (dir, export_names[i], i, all_ids);
 
       if (state->in_flight >= 0 && n == state->in_flight)
         {
@@ -970,7 +1003,7 @@ test_crash_app_survives_sigkill (void)
 
   write_fixtures (fixtures_path, ids_path, all_ids);
   /* Each answer held back a little: a kill finds polls in flight. */
-  sim = luma_test_sim_start ("--fixtures", fixtures_path, "--progress", "30", "--latency", "20", NULL);
+  sim = luma_test_sim_start ("--fixtures", fixtures_path, "--progress", "12", "--latency", "20", NULL);
   g_setenv ("ACEDATACLOUD_API_BASE_URL", luma_test_sim_get_base_url (sim), TRUE);
   g_setenv ("ACEDATACLOUD_API_TOKEN", luma_test_sim_get_token (sim), TRUE);
 
