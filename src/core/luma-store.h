@@ -47,7 +47,7 @@ G_DECLARE_FINAL_TYPE (LumaStore, luma_store, LUMA, STORE, GObject)
  * its first save; one removed and saved again with its old added_at (undo
  * of a removal) comes back at its old place.
  *
- * Pages of 16 KiB, synchronous=NORMAL (a killed process loses no committed
+ * Pages of 32 KiB (a file made before keeps its own), synchronous=NORMAL (a killed process loses no committed
  * transaction), WAL checkpoints run by the worker when it is idle rather
  * than inside a save. */
 
@@ -108,7 +108,10 @@ GPtrArray *luma_store_open_load_finish   (LumaStore           *self,
                                           GError             **error);
 
 /* Inserts or updates these tasks (ID, added time, record, not found) in
- * one transaction. The strings are copied before the call returns. */
+ * one transaction. What the worker needs is taken before the call
+ * returns; a large save is queued in parts, the worker writing one while
+ * the next is taken. A save, once queued, runs even if @cancellable is
+ * cancelled. */
 void       luma_store_save_tasks_async   (LumaStore           *self,
                                           LumaTask * const    *tasks,
                                           guint                n_tasks,

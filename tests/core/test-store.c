@@ -1140,6 +1140,65 @@ test_store_open_load (void)
   g_assert_finalize_object (store);
 }
 
+/* A large save is queued in parts, written in one transaction: a part
+ * that fails leaves nothing of the earlier ones, the save reports it, and
+ * the next save works. */
+static void
+test_store_save_in_parts (void)
+{
+  g_autofree char *path = default_db_path ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *doomed = make_id (2000 + 2500);
+  g_autofree char *trigger = NULL;
+  g_autofree char *count = NULL;
+  LumaStore *store;
+  guint n_before;
+
+  store = open_store (path, NULL);
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autofree char *id = make_id (2000 + i);
+      g_autofree char *json = make_record_json (id, 0);
+
+      g_ptr_array_add (tasks, luma_task_new_from_json (id, 7000 + i, json, FALSE));
+    }
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *id = make_id (9000 + i);
+
+      g_ptr_array_add (more, luma_task_new_from_json (id, 9000 + i, NULL, FALSE));
+    }
+
+  /* The task in the third part cannot be written. */
+  trigger = g_strdup_printf ("CREATE TRIGGER refuse BEFORE INSERT ON tasks WHEN NEW.id = '%s' "
+                             "BEGIN SELECT RAISE (ABORT, 'refused'); END", doomed);
+  sql_exec (path, trigger);
+
+  n_before = luma_store_get_n_transactions (store);
+  g_assert_false (luma_store_save_tasks_sync (store, (LumaTask **) tasks->pdata, tasks->len, &error));
+  g_assert_error (error, LUMA_STORE_ERROR, LUMA_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "refused"));
+  g_clear_error (&error);
+  g_assert_cmpuint (luma_store_get_n_transactions (store), ==, n_before);
+  count = sql_text (path, "SELECT count (*) FROM tasks");
+  g_assert_cmpstr (count, ==, "0");
+  g_clear_pointer (&count, g_free);
+
+  /* No transaction was left open: a small save, then the large one. */
+  g_assert_true (luma_store_save_tasks_sync (store, (LumaTask **) more->pdata, more->len, &error));
+  g_assert_no_error (error);
+  sql_exec (path, "DROP TRIGGER refuse");
+  g_assert_true (luma_store_save_tasks_sync (store, (LumaTask **) tasks->pdata, tasks->len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (luma_store_get_n_transactions (store), ==, n_before + 2);
+  count = sql_text (path, "SELECT count (*) FROM tasks");
+  g_assert_cmpstr (count, ==, "3010");
+
+  g_assert_finalize_object (store);
+}
+
 /* A progressive load: the tasks come in runs, in order, all before the
  * finish, which returns the rest; the first run is small enough to show
  * at once. A file found damaged after some runs: the finish returns no
@@ -1226,6 +1285,7 @@ main (int   argc,
   g_test_add_func ("/store/migrate/v1-database", test_store_migrate_v1_database);
   g_test_add_func ("/store/open-load", test_store_open_load);
   g_test_add_func ("/store/open-load/runs", test_store_open_load_runs);
+  g_test_add_func ("/store/save-in-parts", test_store_save_in_parts);
 
   return g_test_run ();
 }
