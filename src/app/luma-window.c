@@ -1098,6 +1098,13 @@ on_tracker_retrying (LumaWindow   *self,
   else
     {
       g_autofree char *description = luma_error_describe (error);
+      gsize len = strlen (description);
+
+      /* The dash goes on with the sentence: "… (HTTP 502) — retrying",
+       * not "… (HTTP 502). — retrying". An ellipsis stays. */
+      if (len > 0 && description[len - 1] == '.' && (len == 1 || description[len - 2] != '.'))
+        description[len - 1] = '\0';
+
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%s — retrying in %u s",
                                            "%s — retrying in %u s", seconds),

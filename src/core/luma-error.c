@@ -226,13 +226,57 @@ message_names_status (const char *message,
   return FALSE;
 }
 
+/* Whether the status says something about the failure. A timeout or a size
+ * over the cap that follows a success status happened in the body, past the
+ * headers: "HTTP 200" would read as if 200 were the problem. The server's
+ * own 408, 413 or 504 does explain them. Every other kind keeps its status
+ * as it came (a bad answer's status, for one, decides whether it is
+ * retried). */
+static gboolean
+status_explains (const GError *error,
+                 guint         status)
+{
+  if (status == 0)
+    return FALSE;
+
+  if (error->domain != LUMA_ERROR)
+    return TRUE;
+
+  switch ((LumaErrorCode) error->code)
+    {
+    case LUMA_ERROR_TIMEOUT:
+    case LUMA_ERROR_TOO_LARGE:
+      return status < 200 || status >= 300;
+
+    case LUMA_ERROR_FAILED:
+    case LUMA_ERROR_BAD_REQUEST:
+    case LUMA_ERROR_TOKEN_MISMATCHED:
+    case LUMA_ERROR_NOT_IMPLEMENTED:
+    case LUMA_ERROR_INVALID_TOKEN:
+    case LUMA_ERROR_FORBIDDEN:
+    case LUMA_ERROR_TOO_MANY_REQUESTS:
+    case LUMA_ERROR_SERVER:
+    case LUMA_ERROR_NETWORK:
+    case LUMA_ERROR_BAD_RESPONSE:
+    case LUMA_ERROR_INSECURE_URL:
+    case LUMA_ERROR_REDIRECT:
+    case LUMA_ERROR_NOT_FOUND:
+    case LUMA_ERROR_NO_TOKEN:
+    case LUMA_ERROR_INVALID_DATA:
+    default:
+      return TRUE;
+    }
+}
+
 /**
  * luma_error_describe:
  *
  * The message followed by what the service said about it, for standard
  * error and tooltips: "The API token was refused (invalid_token, HTTP 401,
  * trace_id 2cf8…)". The status is left out when the message names it
- * already ("… (HTTP 502).").
+ * already ("… (HTTP 502)."), and when it does not explain the failure: a
+ * body too slow or too large after "HTTP 200" (see status_explains()). The
+ * status itself stays in the error, for luma_error_get_http_status().
  */
 char *
 luma_error_describe (const GError *error)
@@ -258,7 +302,7 @@ luma_error_describe (const GError *error)
     }
   /* Some messages name the status themselves ("… (HTTP 502)."): once is
    * enough. */
-  if (status != 0 && !message_names_status (error->message, status))
+  if (status_explains (error, status) && !message_names_status (error->message, status))
     {
       SEP ();
       g_string_append_printf (str, "HTTP %u", status);

@@ -110,6 +110,85 @@ test_error_status_once (void)
     }
 }
 
+/* A body too slow or too large after a success status is not about the
+ * status: it is left out of the text, and kept in the error. Where the
+ * status is the failure, it stays exactly as it was. */
+static void
+test_error_status_explains (void)
+{
+  struct {
+    LumaErrorCode code;
+    guint status;
+    const char *api_code;
+    const char *trace_id;
+    const char *message;
+    const char *described;
+  } cases[] = {
+    /* The slow drip and the body over the cap, after "HTTP 200". */
+    { LUMA_ERROR_TIMEOUT, 200, NULL, NULL,
+      "The server did not answer within 1 second.",
+      "The server did not answer within 1 second." },
+    { LUMA_ERROR_TOO_LARGE, 200, NULL, NULL,
+      "The server's answer is larger than 64 MiB and was refused.",
+      "The server's answer is larger than 64 MiB and was refused." },
+    { LUMA_ERROR_TOO_LARGE, 206, NULL, NULL,
+      "The server's answer is larger than 64 MiB and was refused.",
+      "The server's answer is larger than 64 MiB and was refused." },
+    /* Other details still follow. */
+    { LUMA_ERROR_TIMEOUT, 200, NULL, "2cf86e86-22a4-46e1-ac2f-032c0f2a4e89",
+      "The server did not answer within 30 seconds.",
+      "The server did not answer within 30 seconds. (trace_id 2cf86e86-22a4-46e1-ac2f-032c0f2a4e89)" },
+    /* The same kinds said by the status itself keep it. */
+    { LUMA_ERROR_TIMEOUT, 504, "timeout", "2cf86e86-22a4-46e1-ac2f-032c0f2a4e89",
+      "The service took too long to answer.",
+      "The service took too long to answer. (timeout, HTTP 504, trace_id 2cf86e86-22a4-46e1-ac2f-032c0f2a4e89)" },
+    { LUMA_ERROR_TIMEOUT, 408, NULL, NULL,
+      "The service took too long to answer.",
+      "The service took too long to answer. (HTTP 408)" },
+    { LUMA_ERROR_TOO_LARGE, 413, NULL, NULL,
+      "The request was too large for the service.",
+      "The request was too large for the service. (HTTP 413)" },
+    /* A timeout while reading an error page: the page's status tells. */
+    { LUMA_ERROR_TIMEOUT, 502, NULL, NULL,
+      "The server did not answer within 1 second.",
+      "The server did not answer within 1 second. (HTTP 502)" },
+    /* Every other kind keeps its status, whatever it is. */
+    { LUMA_ERROR_TOO_MANY_REQUESTS, 429, "too_many_requests", NULL,
+      "The service is receiving too many requests.",
+      "The service is receiving too many requests. (too_many_requests, HTTP 429)" },
+    { LUMA_ERROR_SERVER, 503, NULL, NULL,
+      "The service had an internal error.",
+      "The service had an internal error. (HTTP 503)" },
+    { LUMA_ERROR_INVALID_TOKEN, 401, "invalid_token", NULL,
+      "The API token was refused.",
+      "The API token was refused. (invalid_token, HTTP 401)" },
+    { LUMA_ERROR_FORBIDDEN, 403, "forbidden", NULL,
+      "The service refused the request.",
+      "The service refused the request. (forbidden, HTTP 403)" },
+    { LUMA_ERROR_BAD_RESPONSE, 502, NULL, NULL,
+      "The server answered with an HTML page instead of the API's JSON (HTTP 502).",
+      "The server answered with an HTML page instead of the API's JSON (HTTP 502)." },
+    { LUMA_ERROR_BAD_RESPONSE, 200, NULL, NULL,
+      "The server's answer is not valid JSON.",
+      "The server's answer is not valid JSON. (HTTP 200)" },
+    { LUMA_ERROR_SERVER, 200, "api_error", NULL,
+      "The service had an internal error.",
+      "The service had an internal error. (api_error, HTTP 200)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = luma_error_new_api (cases[i].code, cases[i].status, cases[i].api_code,
+                                                    cases[i].trace_id, "%s", cases[i].message);
+      g_autoptr(GError) copy = g_error_copy (error);
+      g_autofree char *text = luma_error_describe (copy);
+
+      g_assert_cmpstr (text, ==, cases[i].described);
+      /* Left out of the text, not out of the error. */
+      g_assert_cmpuint (luma_error_get_http_status (copy), ==, cases[i].status);
+    }
+}
+
 static void
 test_error_codes_for_status (void)
 {
@@ -160,6 +239,7 @@ main (int   argc,
   g_test_add_func ("/error/api-details", test_error_carries_api_details);
   g_test_add_func ("/error/plain-describe", test_error_plain_describe);
   g_test_add_func ("/error/status-once", test_error_status_once);
+  g_test_add_func ("/error/status-explains", test_error_status_explains);
   g_test_add_func ("/error/codes-for-status", test_error_codes_for_status);
   g_test_add_func ("/error/retryable", test_error_retryable);
 

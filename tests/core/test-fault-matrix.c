@@ -41,6 +41,7 @@ typedef struct
   const char    *api_code;    /* the API's error code, or NULL */
   gboolean       trace_id;    /* the error carries a trace_id */
   gboolean       slow;        /* needs the 1 s client timeout */
+  const char    *described;   /* luma_error_describe() to the letter, or NULL */
 } Row;
 
 static const Row rows[] = {
@@ -51,9 +52,14 @@ static const Row rows[] = {
   { "http502-html", NULL, 3, LUMA_ERROR_BAD_RESPONSE, 502, NULL, FALSE, FALSE },
   { "cut-body", NULL, 3, LUMA_ERROR_BAD_RESPONSE, 200, NULL, FALSE, FALSE },
   { "close", NULL, 3, LUMA_ERROR_NETWORK, 0, NULL, FALSE, FALSE },
-  { "slow-drip", "\"drip_ms\": 250", 3, LUMA_ERROR_TIMEOUT, 200, NULL, FALSE, TRUE },
-  { "huge-body", NULL, 0, LUMA_ERROR_TOO_LARGE, 200, NULL, FALSE, FALSE },
-  { "huge-body-chunked", NULL, 0, LUMA_ERROR_TOO_LARGE, 200, NULL, FALSE, FALSE },
+  /* A body too slow or too large after "HTTP 200": the status explains
+   * nothing and is left out of the text (it stays in the error). */
+  { "slow-drip", "\"drip_ms\": 250", 3, LUMA_ERROR_TIMEOUT, 200, NULL, FALSE, TRUE,
+    "The server did not answer within 1 second." },
+  { "huge-body", NULL, 0, LUMA_ERROR_TOO_LARGE, 200, NULL, FALSE, FALSE,
+    "The server's answer is larger than 64 MiB and was refused." },
+  { "huge-body-chunked", NULL, 0, LUMA_ERROR_TOO_LARGE, 200, NULL, FALSE, FALSE,
+    "The server's answer is larger than 64 MiB and was refused." },
   { "redirect", NULL, 0, LUMA_ERROR_REDIRECT, 307, NULL, FALSE, FALSE },
   { "http401", NULL, 0, LUMA_ERROR_INVALID_TOKEN, 401, "invalid_token", TRUE, FALSE },
   { "http403", NULL, 0, LUMA_ERROR_FORBIDDEN, 403, "forbidden", TRUE, FALSE },
@@ -227,6 +233,8 @@ assert_row_error (const Row    *row,
   g_assert_null (strstr (text, token));
   if (row->api_code != NULL)
     g_assert_nonnull (strstr (text, row->api_code));
+  if (row->described != NULL)
+    g_assert_cmpstr (text, ==, row->described);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -824,7 +832,15 @@ cli_check (CliRun *run)
       /* A failure that retrieved nothing writes nothing. */
       g_assert_cmpstr (run->out, ==, "");
       g_assert_nonnull (strstr (run->err, "luma-tasks-cli get: "));
-      if (row->status != 0)
+      if (row->described != NULL)
+        {
+          g_autofree char *line = g_strdup_printf ("\nluma-tasks-cli get: %s\n", row->described);
+
+          /* The last line, to the letter: no "(HTTP 200)". */
+          g_assert_true (g_str_has_suffix (run->err, line) ||
+                         g_str_equal (run->err, line + 1));
+        }
+      else if (row->status != 0)
         g_assert_nonnull (strstr (run->err, status));
       if (row->api_code != NULL)
         g_assert_nonnull (strstr (run->err, row->api_code));
