@@ -46,12 +46,23 @@ typedef struct
 
 typedef struct
 {
-  char  *cache_key;   /* the file name stem in the disk cache */
-  char  *url;
-  int    width;
-  int    height;
-  GFile *file;
+  char     *cache_key;   /* the file name stem in the disk cache */
+  char     *url;
+  int       width;
+  int       height;
+  GFile    *file;
+  gboolean  downloaded;  /* the file came from the server, not the cache */
+  gboolean  refetched;   /* a broken cached copy was thrown away once */
 } Request;
+
+/* Where a request stands when it fails: the same GIO error means a cache
+ * that cannot be written while fetching, one that cannot be read while
+ * decoding. */
+typedef enum
+{
+  STAGE_FETCH,
+  STAGE_DECODE,
+} Stage;
 
 static void
 memory_entry_free (MemoryEntry *entry)
@@ -156,10 +167,25 @@ luma_thumbnail_loader_get_failure (LumaThumbnailLoader *self,
   return g_hash_table_lookup (self->failures, url);
 }
 
+/* A message to end one of our sentences: the sentence brings the period. */
 static char *
-reason_for_error (const GError *error)
+detail_for_error (const GError *error)
+{
+  gsize length = strlen (error->message);
+
+  while (length > 0 && (error->message[length - 1] == '.' ||
+                        g_ascii_isspace (error->message[length - 1])))
+    length--;
+
+  return g_strndup (error->message, length);
+}
+
+static char *
+reason_for_error (const GError *error,
+                  Stage         stage)
 {
   guint status = luma_error_get_http_status (error);
+  g_autofree char *detail = NULL;
 
   if (status != 0)
     return g_strdup_printf (_("The thumbnail could not be downloaded: the server answered %u."), status);
@@ -169,10 +195,24 @@ reason_for_error (const GError *error)
   if (error->domain == GDK_PIXBUF_ERROR)
     return g_strdup_printf (_("The thumbnail could not be read: %s"), error->message);
 
-  return g_strdup (error->message);
+  /* The media cache words its network and server failures itself. */
+  if (error->domain == LUMA_ERROR)
+    return g_strdup (error->message);
+
+  /* What is left is the disk (a folder where the file should be, a full
+   * disk, a file that cannot be opened), or something nobody worded: GIO's
+   * words alone would not say it was the thumbnail's cache. */
+  detail = detail_for_error (error);
+  if (error->domain != G_IO_ERROR && error->domain != G_FILE_ERROR)
+    return g_strdup_printf (_("The thumbnail could not be loaded: %s."), detail);
+  if (stage == STAGE_FETCH)
+    return g_strdup_printf (_("The thumbnail could not be kept in the cache: %s."), detail);
+  return g_strdup_printf (_("The thumbnail could not be read from the cache: %s."), detail);
 }
 
 static void luma_thumbnail_loader_pump (LumaThumbnailLoader *self);
+static void request_fetch              (LumaThumbnailLoader *self,
+                                        GTask               *task);
 
 static void
 request_done (LumaThumbnailLoader *self)
@@ -184,7 +224,8 @@ request_done (LumaThumbnailLoader *self)
 
 static void
 request_fail (GTask        *task,
-              const GError *error)
+              const GError *error,
+              Stage         stage)
 {
   LumaThumbnailLoader *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
@@ -198,7 +239,7 @@ request_fail (GTask        *task,
 
   /* Remembered for the session: a broken thumbnail is not asked for again
    * every time its row scrolls into view. */
-  reason = reason_for_error (error);
+  reason = reason_for_error (error, stage);
   g_hash_table_replace (self->failures, g_strdup (request->url), g_strdup (reason));
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", reason);
 }
@@ -221,6 +262,17 @@ decode_thread (GTask        *task,
 
   if (gdk_pixbuf_get_file_info (path, &natural_width, &natural_height) == NULL)
     {
+      g_autoptr(GFileInputStream) stream = NULL;
+
+      /* Not an image, or not readable at all: only the first is the file's
+       * fault (and worth throwing away), so find out which. */
+      stream = g_file_read (request->file, cancellable, &error);
+      if (stream == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+
       g_task_return_new_error (task, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE,
                                "%s", _("The thumbnail is not an image."));
       return;
@@ -256,10 +308,26 @@ decode_cb (GObject      *source,
   pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
   if (pixbuf == NULL)
     {
+      gboolean broken = error->domain == GDK_PIXBUF_ERROR;
+
       /* What is on disk is not an image: do not keep it. */
-      if (error->domain == GDK_PIXBUF_ERROR)
+      if (broken)
         luma_media_cache_remove (self->cache, request->cache_key, LUMA_MEDIA_KIND_THUMBNAIL);
-      request_fail (task, error);
+
+      /* A broken copy from the cache (a cut-short write, a disk fault) says
+       * nothing about the server's, nor does one that went away before it
+       * was read: fetch it again, once. A fresh download that does not
+       * decode is the server's answer and fails. */
+      if ((broken || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) &&
+          !request->downloaded && !request->refetched)
+        {
+          request->refetched = TRUE;
+          g_clear_object (&request->file);
+          request_fetch (self, g_steal_pointer (&task));
+          return;
+        }
+
+      request_fail (task, error, STAGE_DECODE);
       request_done (self);
       return;
     }
@@ -270,6 +338,17 @@ decode_cb (GObject      *source,
 
   g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
   request_done (self);
+}
+
+static void
+fetch_progress_cb (goffset  bytes,
+                   goffset  total,
+                   gpointer user_data)
+{
+  Request *request = user_data;
+
+  /* Only a download reports progress; a file found in the cache does not. */
+  request->downloaded = TRUE;
 }
 
 static void
@@ -286,7 +365,7 @@ fetch_cb (GObject      *source,
   request->file = luma_media_cache_fetch_finish (LUMA_MEDIA_CACHE (source), result, &error);
   if (request->file == NULL)
     {
-      request_fail (task, error);
+      request_fail (task, error, STAGE_FETCH);
       request_done (self);
       return;
     }
@@ -297,6 +376,18 @@ fetch_cb (GObject      *source,
   g_task_run_in_thread (decode, decode_thread);
 }
 
+/* Takes @task: it comes back to fetch_cb(). The request keeps its slot. */
+static void
+request_fetch (LumaThumbnailLoader *self,
+               GTask               *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  luma_media_cache_fetch_async (self->cache, request->cache_key, request->url,
+                                LUMA_MEDIA_KIND_THUMBNAIL, g_task_get_cancellable (task),
+                                fetch_progress_cb, request, fetch_cb, task);
+}
+
 static void
 luma_thumbnail_loader_pump (LumaThumbnailLoader *self)
 {
@@ -304,7 +395,6 @@ luma_thumbnail_loader_pump (LumaThumbnailLoader *self)
     {
       g_autoptr(GTask) task = g_queue_pop_head (&self->queue);
       Request *request = g_task_get_task_data (task);
-      GCancellable *cancellable;
       const char *failure;
 
       /* Rows scroll by fast: what nobody waits for any more never starts. */
@@ -321,10 +411,7 @@ luma_thumbnail_loader_pump (LumaThumbnailLoader *self)
 
       self->n_active++;
       self->n_started++;
-      cancellable = g_task_get_cancellable (task);
-      luma_media_cache_fetch_async (self->cache, request->cache_key, request->url,
-                                    LUMA_MEDIA_KIND_THUMBNAIL, cancellable, NULL, NULL,
-                                    fetch_cb, g_steal_pointer (&task));
+      request_fetch (self, g_steal_pointer (&task));
     }
 }
 

@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "luma-app-test.h"
 #include "luma-media-cache.h"
 #include "luma-task.h"
@@ -84,6 +88,25 @@ count_requests (const char *path_suffix)
     }
 
   return n;
+}
+
+/* The status the simulator answered the last request for @path_suffix
+ * with, or 0 when none was made. */
+static guint
+last_status (const char *path_suffix)
+{
+  g_autoptr(JsonArray) log = luma_test_sim_get_log (sim);
+  guint status = 0;
+
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+
+      if (g_str_has_suffix (json_object_get_string_member (entry, "path"), path_suffix))
+        status = json_object_get_int_member (entry, "status");
+    }
+
+  return status;
 }
 
 static void
@@ -252,6 +275,198 @@ test_not_an_image (Fixture       *fixture,
 
   /* What is not an image is not kept on disk either. */
   g_assert_null (luma_media_cache_lookup (fixture->cache, BAD_THUMB_ID, LUMA_MEDIA_KIND_THUMBNAIL));
+
+  /* A fresh download that does not decode is not downloaded again. */
+  g_assert_cmpuint (count_requests (BAD_THUMB_ID ".jpg"), ==, 1);
+}
+
+/* Puts @contents where the disk cache keeps @id's thumbnail; NULL puts a
+ * folder there. */
+static char *
+plant_cached (Fixture    *fixture,
+              const char *id,
+              const char *contents)
+{
+  g_autoptr(GFile) file = luma_media_cache_get_file (fixture->cache, id, LUMA_MEDIA_KIND_THUMBNAIL);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  if (contents == NULL)
+    g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  else
+    {
+      g_file_set_contents (path, contents, -1, &error);
+      g_assert_no_error (error);
+    }
+
+  return g_steal_pointer (&path);
+}
+
+/* The reason is a sentence of ours with GIO's words after it, never GIO's
+ * words alone. */
+static void
+assert_reason (const char *reason,
+               const char *sentence)
+{
+  g_assert_nonnull (reason);
+  g_assert_true (g_str_has_prefix (reason, sentence));
+  g_assert_true (g_str_has_suffix (reason, "."));
+  g_assert_false (g_str_has_suffix (reason, ".."));
+  g_assert_cmpuint (strlen (reason), >, strlen (sentence) + 1);
+}
+
+static void
+test_cache_not_writable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(LumaTask) task = completed_task (SEED_ID, 1360, 752);
+  LumaThumbnail *thumbnail = add_thumbnail (fixture);
+  g_autofree char *path = NULL;
+  const char *failure;
+
+  /* A folder sits where the downloaded thumbnail should go. */
+  path = plant_cached (fixture, SEED_ID, NULL);
+
+  luma_thumbnail_set_task (thumbnail, task);
+  LUMA_TEST_WAIT_UNTIL (is_settled (thumbnail), WAIT_MS);
+  g_assert_cmpint (luma_thumbnail_get_status (thumbnail), ==, LUMA_THUMBNAIL_FAILED);
+
+  failure = luma_thumbnail_get_failure (thumbnail);
+  g_test_message ("Reason: %s", failure);
+  assert_reason (failure, "The thumbnail could not be kept in the cache: ");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (thumbnail)), ==, failure);
+
+  /* The download itself went fine; the folder is left alone. */
+  g_assert_cmpuint (count_requests (SEED_ID ".jpg"), ==, 1);
+  g_assert_cmpuint (last_status (SEED_ID ".jpg"), ==, 200);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+}
+
+typedef struct
+{
+  gboolean    done;
+  GdkTexture *texture;
+  GError     *error;
+} Result;
+
+static void
+load_result (GObject      *source,
+             GAsyncResult *res,
+             gpointer      user_data)
+{
+  Result *result = user_data;
+
+  result->texture = luma_thumbnail_loader_load_finish (LUMA_THUMBNAIL_LOADER (source), res,
+                                                       &result->error);
+  result->done = TRUE;
+}
+
+static void
+test_cache_not_readable (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *url = thumbnail_url (SEED_ID);
+  g_autofree char *path = NULL;
+  Result result = { 0, };
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("Root reads a file whatever its mode.");
+      return;
+    }
+
+  path = plant_cached (fixture, SEED_ID, "unreadable");
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+
+  luma_thumbnail_loader_load_async (fixture->loader, SEED_ID, url, 256, 0, NULL, load_result, &result);
+  LUMA_TEST_WAIT_UNTIL (result.done, WAIT_MS);
+  g_assert_true (result.done);
+  g_assert_null (result.texture);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_test_message ("Reason: %s", result.error->message);
+  assert_reason (result.error->message, "The thumbnail could not be read from the cache: ");
+  g_assert_cmpstr (luma_thumbnail_loader_get_failure (fixture->loader, url), ==, result.error->message);
+
+  /* Not the file's fault: it stays, and nothing was downloaded. */
+  g_assert_cmpuint (count_requests (SEED_ID ".jpg"), ==, 0);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&result.error);
+}
+
+static void
+test_broken_cached_refetched (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *url = thumbnail_url (SEED_ID);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) cached = NULL;
+  Result result = { 0, };
+  Result again = { 0, };
+  int width = 0, height = 0;
+
+  /* Left behind broken: a cut-short write, a disk fault. */
+  path = plant_cached (fixture, SEED_ID, "<html>not a thumbnail</html>");
+
+  luma_thumbnail_loader_load_async (fixture->loader, SEED_ID, url, 256, 0, NULL, load_result, &result);
+  LUMA_TEST_WAIT_UNTIL (result.done, WAIT_MS);
+  g_assert_true (result.done);
+  g_assert_no_error (result.error);
+  g_assert_true (GDK_IS_TEXTURE (result.texture));
+  g_assert_cmpint (gdk_texture_get_width (result.texture), ==, 256);
+  g_assert_cmpint (gdk_texture_get_height (result.texture), >=, 141);
+  g_assert_cmpint (gdk_texture_get_height (result.texture), <=, 142);
+  g_assert_null (luma_thumbnail_loader_get_failure (fixture->loader, url));
+
+  /* Fetched again from the server, once, by the same request. */
+  g_assert_cmpuint (count_requests (SEED_ID ".jpg"), ==, 1);
+  g_assert_cmpuint (last_status (SEED_ID ".jpg"), ==, 200);
+  g_assert_cmpuint (luma_thumbnail_loader_get_n_started (fixture->loader), ==, 1);
+
+  /* The cache now holds the real image in its place. */
+  cached = luma_media_cache_lookup (fixture->cache, SEED_ID, LUMA_MEDIA_KIND_THUMBNAIL);
+  g_assert_nonnull (cached);
+  g_assert_nonnull (gdk_pixbuf_get_file_info (path, &width, &height));
+  g_assert_cmpint (width, ==, 1360);
+  g_assert_cmpint (height, ==, 752);
+
+  /* Another size decodes from that copy: nothing is downloaded. */
+  luma_thumbnail_loader_load_async (fixture->loader, SEED_ID, url, 128, 0, NULL, load_result, &again);
+  LUMA_TEST_WAIT_UNTIL (again.done, WAIT_MS);
+  g_assert_no_error (again.error);
+  g_assert_true (GDK_IS_TEXTURE (again.texture));
+  g_assert_cmpint (gdk_texture_get_width (again.texture), ==, 128);
+  g_assert_cmpuint (count_requests (SEED_ID ".jpg"), ==, 1);
+
+  g_object_unref (result.texture);
+  g_object_unref (again.texture);
+}
+
+static void
+test_broken_cached_not_an_image (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *url = thumbnail_url (BAD_THUMB_ID);
+  Result result = { 0, };
+
+  plant_cached (fixture, BAD_THUMB_ID, "<html>not a thumbnail</html>");
+
+  luma_thumbnail_loader_load_async (fixture->loader, BAD_THUMB_ID, url, 256, 0, NULL, load_result, &result);
+  LUMA_TEST_WAIT_UNTIL (result.done, WAIT_MS);
+  g_assert_true (result.done);
+  g_assert_null (result.texture);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_cmpstr (result.error->message, ==, "The thumbnail is not an image.");
+
+  /* Fetched again once; the server's copy is no better, and that is the end
+   * of it: no loop, nothing kept, the failure remembered. */
+  luma_test_iterate (200);
+  g_assert_cmpuint (count_requests (BAD_THUMB_ID ".jpg"), ==, 1);
+  g_assert_cmpuint (last_status (BAD_THUMB_ID ".jpg"), ==, 200);
+  g_assert_null (luma_media_cache_lookup (fixture->cache, BAD_THUMB_ID, LUMA_MEDIA_KIND_THUMBNAIL));
+  g_assert_cmpstr (luma_thumbnail_loader_get_failure (fixture->loader, url), ==, result.error->message);
+  g_clear_error (&result.error);
 }
 
 static void
@@ -393,6 +608,10 @@ main (int   argc,
   ADD ("completed-task", test_completed_task);
   ADD ("not-found", test_not_found);
   ADD ("not-an-image", test_not_an_image);
+  ADD ("cache-not-writable", test_cache_not_writable);
+  ADD ("cache-not-readable", test_cache_not_readable);
+  ADD ("broken-cached-refetched", test_broken_cached_refetched);
+  ADD ("broken-cached-not-an-image", test_broken_cached_not_an_image);
   ADD ("loads-only-when-mapped", test_loads_only_when_mapped);
   ADD ("task-completes-later", test_task_completes_later);
   ADD ("queue-drops-cancelled", test_queue_drops_cancelled);
