@@ -80,6 +80,7 @@ struct _LumaWindow
   guint                 time_tick_id;
   guint                 status_tick_id;
   char                 *history_notice;     /* why the history started anew */
+  gboolean              notified;           /* a notification is out */
   char                 *export_status;      /* the running export, in the status bar */
   gconstpointer         export_owner;       /* which export it is */
   gboolean              bench_first_frame;  /* LUMA_TASKS_BENCH=first-frame */

@@ -1175,6 +1175,20 @@ notify_finished (LumaWindow *self,
   g_notification_set_default_action_and_target (notification, "app.select-task", "s",
                                                 luma_task_get_id (first));
   g_application_send_notification (app, "tasks-finished", notification);
+  self->notified = TRUE;
+}
+
+/* Back in the window: the notification has said what it had to. */
+static void
+on_active_changed (LumaWindow *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (!self->notified || app == NULL || !gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  g_application_withdraw_notification (app, "tasks-finished");
+  self->notified = FALSE;
 }
 
 static void
@@ -1608,6 +1622,8 @@ luma_window_init (LumaWindow *self)
 
   _luma_window_init_actions (self);
   _luma_window_init_dnd (self);
+
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed), NULL);
 
   self->bench_first_frame = g_strcmp0 (g_getenv ("LUMA_TASKS_BENCH"), "first-frame") == 0;
   if (self->bench_first_frame)

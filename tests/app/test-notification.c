@@ -430,10 +430,12 @@ test_notification_unfocused (void)
   SentNotification *sent;
   GtkWindow *other;
   LumaTask *failed;
+  guint n_removed;
 
   g_ptr_array_set_size (server.sent, 0);
   fixture_open (&fixture, ID_FINISHES "\n" ID_FAILS, 200);
   other = focus_elsewhere (fixture.window);
+  n_removed = server.n_removed;
 
   wait_finished (&fixture, ID_FINISHES);
   sent = wait_sent (1);
@@ -458,6 +460,9 @@ test_notification_unfocused (void)
                  luma_task_list_lookup (fixture.window->list, ID_FINISHES));
   LUMA_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (fixture.window)), 10000);
   g_assert_true (gtk_window_is_active (GTK_WINDOW (fixture.window)));
+  /* Back in the window, the notification is withdrawn. */
+  LUMA_TEST_WAIT_UNTIL (server.n_removed > n_removed, 10000);
+  g_assert_cmpuint (server.n_removed, ==, n_removed + 1);
 
   /* And the second's, the failed task. */
   server_click (g_ptr_array_index (server.sent, 1));
