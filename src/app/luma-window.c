@@ -712,7 +712,11 @@ update_list_page (LumaWindow *self)
     page = "list";
 
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
-  gtk_stack_set_visible_child_name (self->list_stack, page);
+  /* The history shows the moment it is there, not faded in over it. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->list_stack), "loading") == 0)
+    gtk_stack_set_visible_child_full (self->list_stack, page, GTK_STACK_TRANSITION_TYPE_NONE);
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, page);
 }
 
 static LumaPoller *
@@ -829,8 +833,9 @@ counts_idle_cb (gpointer user_data)
 static void
 schedule_counts (LumaWindow *self)
 {
+  /* Before the next frame is laid out: the counts it shows are current. */
   if (self->counts_id == 0)
-    self->counts_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, counts_idle_cb, self, NULL);
+    self->counts_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, counts_idle_cb, self, NULL);
 }
 
 static void
