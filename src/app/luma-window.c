@@ -741,6 +741,7 @@ update_status (LumaWindow *self)
   g_autofree char *text = NULL;
   gboolean busy = FALSE;
   gboolean paused = FALSE;
+  gboolean working;
   gint64 next_poll = 0;
   guint n_unfinished = 0;
 
@@ -778,10 +779,9 @@ update_status (LumaWindow *self)
     text = g_strdup ("");
 
   gtk_label_set_label (self->status_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner),
-                          busy || !self->loaded || self->export_status != NULL);
-  gtk_spinner_set_spinning (self->status_spinner,
-                            busy || !self->loaded || self->export_status != NULL);
+  working = busy || !self->loaded || self->export_status != NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->status_spinner), working);
+  gtk_spinner_set_spinning (self->status_spinner, working);
   gtk_spinner_set_spinning (self->refresh_spinner, busy);
   gtk_stack_set_visible_child_name (self->refresh_stack, busy ? "busy" : "idle");
 

@@ -470,6 +470,24 @@ temporary_template (const char *path)
   return g_build_filename (dir, name, NULL);
 }
 
+/* Renames the finished @temp_path over @path; on failure removes it. */
+static gboolean
+rename_into_place (const char  *temp_path,
+                   const char  *path,
+                   GError     **error)
+{
+  int saved_errno;
+
+  if (rename (temp_path, path) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  g_unlink (temp_path);
+  set_write_error (error, path, saved_errno);
+
+  return FALSE;
+}
+
 /* Gives the unnamed file @fd the name @path, replacing what is there: a
  * new name is linked straight into place; an existing one is replaced by
  * a rename from a hidden name, which exists only between two system
@@ -507,16 +525,7 @@ link_into_place (int            fd,
           return FALSE;
         }
 
-      if (rename (temp_path, path) != 0)
-        {
-          int saved_errno = errno;
-
-          g_unlink (temp_path);
-          set_write_error (error, path, saved_errno);
-          return FALSE;
-        }
-
-      return TRUE;
+      return rename_into_place (temp_path, path, error);
     }
 
   set_write_error (error, path, EEXIST);
@@ -574,16 +583,7 @@ write_named (const char    *path,
       return FALSE;
     }
 
-  if (rename (temp_path, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (temp_path);
-      set_write_error (error, path, saved_errno);
-      return FALSE;
-    }
-
-  return TRUE;
+  return rename_into_place (temp_path, path, error);
 }
 
 /* The new file is written beside the old one and takes its name in one

@@ -720,6 +720,13 @@ store_open_load (LumaStore  *self,
   return g_ptr_array_new_with_free_func (g_object_unref);
 }
 
+/* Between the parts of a save, say. */
+static gboolean
+store_in_transaction (LumaStore *self)
+{
+  return self->db != NULL && !sqlite3_get_autocommit (self->db);
+}
+
 static gboolean
 store_require_open (LumaStore  *self,
                     GError    **error)
@@ -834,6 +841,25 @@ store_pack_missing_fields (LumaStore     *self,
 #define FIRST_RUN_TASKS 256
 #define MAX_RUN_TASKS 8192
 
+/* Runs @func on @context. Everything the worker hands back goes this way,
+ * at one priority, so it arrives in the order it was sent: a load's runs
+ * before its return, every job's return in the order the jobs ran. */
+static void
+hand_back (GMainContext   *context,
+           GSourceFunc     func,
+           gpointer        data,
+           GDestroyNotify  destroy,
+           const char     *name)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, name);
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 typedef struct
 {
   LumaStoreLoadedFunc  func;
@@ -858,24 +884,18 @@ run_deliver_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Hands @tasks over on the job's context. At the job's return priority,
- * so every run arrives before the return itself. */
+/* Hands @tasks over on the job's context, before the job's return. */
 static void
 job_hand_over (Job       *job,
                GPtrArray *tasks)
 {
   Run *run = g_new0 (Run, 1);
-  GSource *source = g_idle_source_new ();
 
   run->func = job->loaded_func;
   run->data = job->loaded_data;
   run->tasks = tasks;
 
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, run_deliver_cb, run, (GDestroyNotify) run_free);
-  g_source_set_static_name (source, "[luma-store] loaded");
-  g_source_attach (source, job->context);
-  g_source_unref (source);
+  hand_back (job->context, run_deliver_cb, run, (GDestroyNotify) run_free, "[luma-store] loaded");
 }
 
 /* @broken (may be NULL): whether a failure came from a damaged file.
@@ -1257,13 +1277,7 @@ job_complete (Job *job)
     }
   else if (job->task != NULL)
     {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, job_return_cb, job, NULL);
-      g_source_set_static_name (source, "[luma-store] return");
-      g_source_attach (source, job->context);
-      g_source_unref (source);
+      hand_back (job->context, job_return_cb, job, NULL, "[luma-store] return");
     }
   else
     {
@@ -1282,7 +1296,7 @@ worker_main (gpointer data)
       Job *job;
 
       /* Not between the parts of a save: its transaction is open. */
-      if (self->wal_frames >= CHECKPOINT_MIN_FRAMES && self->save_start == 0)
+      if (self->wal_frames >= CHECKPOINT_MIN_FRAMES && !store_in_transaction (self))
         {
           job = g_async_queue_timeout_pop (self->queue, CHECKPOINT_IDLE_US);
           if (job == NULL)
@@ -1300,7 +1314,7 @@ worker_main (gpointer data)
       job_run (self, job);
       job_complete (job);
 
-      if (self->wal_frames >= CHECKPOINT_FORCE_FRAMES && self->save_start == 0)
+      if (self->wal_frames >= CHECKPOINT_FORCE_FRAMES && !store_in_transaction (self))
         store_checkpoint (self, FALSE);
     }
 

@@ -915,13 +915,16 @@ insert_history (LumaTracker *self,
   for (guint i = 0; i < tasks->len; i++)
     {
       LumaTask *task = g_ptr_array_index (tasks, i);
-      LumaTask *listed = luma_task_list_lookup (self->list, luma_task_get_id (task));
+      LumaTask *listed;
       guint position;
 
       self->last_added_at = MAX (self->last_added_at, luma_task_get_added_at (task));
 
       /* An ID added again while its history loads: the history task,
        * with its record and its place, wins. */
+      if (self->early->len == 0)
+        continue;
+      listed = luma_task_list_lookup (self->list, luma_task_get_id (task));
       if (listed != NULL && g_ptr_array_find (self->early, listed, &position))
         {
           luma_task_list_remove (self->list, luma_task_get_id (listed));

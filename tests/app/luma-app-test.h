@@ -67,6 +67,20 @@ luma_test_toast_text (AdwToast *toast)
   return text;
 }
 
+/* The test's application, registered: not unique, so that every window a
+ * test opens lives in the test's own process. */
+static inline LumaApplication *
+luma_test_app_new (GError **error)
+{
+  LumaApplication *app = luma_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, error);
+
+  return app;
+}
+
 /* Runs the main loop for a while (to let things settle). */
 static inline void
 luma_test_iterate (guint ms)

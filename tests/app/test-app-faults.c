@@ -1223,11 +1223,7 @@ main (int   argc,
   /* Toasts come and go at once: the test reads and dismisses many. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
-  app = luma_application_new ();
-  /* Every test's window lives in this one process. */
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
+  app = luma_test_app_new (&error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (faults); i++)

@@ -322,10 +322,8 @@ run_child (guint32     seed,
     fail ("%s", error->message);
   all = g_strsplit (g_strchomp (ids_text), "\n", -1);
 
-  app = luma_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+  app = luma_test_app_new (&error);
+  if (error != NULL)
     fail ("%s", error->message);
 
   window = luma_window_new (app);
@@ -1071,10 +1069,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   luma_test_init_gtk ();
 
-  app = luma_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
+  app = luma_test_app_new (&error);
   g_assert_no_error (error);
 
   g_test_add_func ("/crash/app-survives-sigkill", test_crash_app_survives_sigkill);

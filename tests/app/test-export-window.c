@@ -323,10 +323,7 @@ main (int   argc,
    * g_application_run(): progress must still reach this thread only. */
   main_thread = g_thread_self ();
 
-  app = luma_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
+  app = luma_test_app_new (&error);
   g_assert_no_error (error);
 
   g_test_add_func ("/export-window/progress", test_export_window_progress);

@@ -209,10 +209,7 @@ main (int   argc,
   have_keyring = start_keyring ();
   luma_test_init_gtk ();
 
-  app = luma_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
+  app = luma_test_app_new (&error);
   g_assert_no_error (error);
 
   g_test_add_func ("/preferences/rejects-insecure-url", test_preferences_rejects_insecure_url);

@@ -1104,11 +1104,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   luma_test_init_gtk ();
 
-  app = luma_application_new ();
-  /* Every test's window lives in this one process. */
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
+  app = luma_test_app_new (&error);
   g_assert_no_error (error);
 
   g_test_add_func ("/window/opens-draws-and-closes", test_window_opens_draws_and_closes);

@@ -127,28 +127,6 @@ keep_best (Start      *best,
     *best = start;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-
-      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-          remove_tree (child);
-          g_object_unref (info);
-        }
-    }
-  g_remove (path);
-}
-
 int
 main (void)
 {
@@ -183,9 +161,9 @@ main (void)
   ok &= luma_bench_report ("4. start-up with 10,000 tasks / with none",
                            ten_k.seconds / empty.seconds, "×", LUMA_BENCH_AT_MOST, 1.5);
 
-  remove_tree (empty_dir);
-  remove_tree (ten_k_dir);
-  remove_tree (hundred_k_dir);
+  luma_bench_remove_tree (empty_dir);
+  luma_bench_remove_tree (ten_k_dir);
+  luma_bench_remove_tree (hundred_k_dir);
 
   return ok ? 0 : 1;
 }

@@ -361,28 +361,6 @@ best_of (const char *base_url,
   return best;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-
-      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-          remove_tree (child);
-          g_object_unref (info);
-        }
-    }
-  g_remove (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -434,7 +412,7 @@ main (int   argc,
   luma_bench_report ("7. Play (1 s after selecting) to first frame, cold GStreamer registry",
                      cold.play_to_frame, "ms", LUMA_BENCH_INFO, 0);
 
-  remove_tree (root);
+  luma_bench_remove_tree (root);
 
   return ok ? 0 : 1;
 }
