@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "luma-client-private.h"
 #include "luma-error.h"
 #include "luma-ids.h"
 #include "luma-poller.h"
@@ -1217,7 +1218,7 @@ on_poller_polled (LumaWindow      *self,
                   LumaPoller      *poller)
 {
   /* A poll that went through: the token works again. */
-  if (result != NULL && result->error == NULL && result->records != NULL && result->records->len > 0)
+  if (result != NULL && result->error == NULL && _luma_batch_result_get_n_records (result) > 0)
     hide_service_banner (self);
   update_status (self);
 }

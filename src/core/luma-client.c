@@ -72,7 +72,8 @@ G_DEFINE_BOXED_TYPE (LumaBatchResult, luma_batch_result,
 typedef struct
 {
   LumaBatchResult  result;
-  GPtrArray       *prepared;    /* LumaPreparedRecord*, or NULL */
+  GPtrArray       *prepared;       /* LumaPreparedRecord*, or NULL */
+  gboolean         prepared_only;  /* the records were not kept: result.records is empty */
 } BatchResultReal;
 
 LumaBatchResult *
@@ -108,6 +109,7 @@ luma_batch_result_copy (LumaBatchResult *result)
   prepared = _luma_batch_result_get_prepared (result);
   if (prepared != NULL)
     ((BatchResultReal *) copy)->prepared = g_ptr_array_ref (prepared);
+  ((BatchResultReal *) copy)->prepared_only = ((BatchResultReal *) result)->prepared_only;
 
   return copy;
 }
@@ -134,6 +136,8 @@ _luma_batch_result_get_prepared (LumaBatchResult *result)
   g_return_val_if_fail (result != NULL, NULL);
 
   prepared = ((BatchResultReal *) result)->prepared;
+  if (((BatchResultReal *) result)->prepared_only)
+    return prepared;
   if (prepared == NULL || result->records == NULL || prepared->len != result->records->len)
     return NULL;
 
@@ -154,20 +158,57 @@ _luma_batch_result_get_prepared (LumaBatchResult *result)
 /* Time one slice may take, in µs. */
 #define FREE_LATER_SLICE_US 2000
 
+static guint
+result_length (LumaBatchResult *result)
+{
+  GPtrArray *prepared = ((BatchResultReal *) result)->prepared;
+
+  return MAX (result->records->len, prepared != NULL ? prepared->len : 0);
+}
+
+guint
+_luma_batch_result_get_n_records (LumaBatchResult *result)
+{
+  g_return_val_if_fail (result != NULL, 0);
+
+  return ((BatchResultReal *) result)->prepared_only ? result_length (result) : result->records->len;
+}
+
+const char *
+_luma_batch_result_get_id (LumaBatchResult *result,
+                           guint            index)
+{
+  GPtrArray *prepared;
+  LumaPreparedRecord *p;
+
+  g_return_val_if_fail (result != NULL, NULL);
+  g_return_val_if_fail (index < _luma_batch_result_get_n_records (result), NULL);
+
+  prepared = _luma_batch_result_get_prepared (result);
+  p = prepared != NULL ? g_ptr_array_index (prepared, index) : NULL;
+  if (p != NULL)
+    return _luma_prepared_record_get_id (p);
+
+  return _luma_json_get_string (g_ptr_array_index (result->records, index), "id");
+}
+
 static gboolean
 free_later_cb (gpointer user_data)
 {
   LumaBatchResult *result = user_data;
   GPtrArray *prepared = ((BatchResultReal *) result)->prepared;
   gint64 deadline = g_get_monotonic_time () + FREE_LATER_SLICE_US;
+  guint length;
 
-  while (result->records->len > 0)
+  while ((length = result_length (result)) > 0)
     {
-      for (guint n = 0; n < 64 && result->records->len > 0; n++)
+      for (guint n = 0; n < 64 && length > 0; n++)
         {
-          g_ptr_array_set_size (result->records, result->records->len - 1);
-          if (prepared != NULL && prepared->len > result->records->len)
-            g_ptr_array_set_size (prepared, result->records->len);
+          length--;
+          if (result->records->len > length)
+            g_ptr_array_set_size (result->records, length);
+          if (prepared != NULL && prepared->len > length)
+            g_ptr_array_set_size (prepared, length);
         }
       if (g_get_monotonic_time () >= deadline)
         return G_SOURCE_CONTINUE;
@@ -185,7 +226,7 @@ _luma_batch_result_free_later (LumaBatchResult *result)
   if (result == NULL)
     return;
 
-  if (result->records == NULL || result->records->len < FREE_LATER_MIN_RECORDS)
+  if (result->records == NULL || result_length (result) < FREE_LATER_MIN_RECORDS)
     {
       luma_batch_result_free (result);
       return;
@@ -354,14 +395,15 @@ typedef enum
 {
   ANSWER_SINGLE,
   ANSWER_BATCH,
+  ANSWER_BATCH_PREPARED,  /* a batch answer whose records are only read into prepared ones */
 } AnswerKind;
 
 typedef struct
 {
   JsonObject *root;        /* single answers only */
-  GPtrArray  *items;       /* JsonObject*, batch answers only */
-  GPtrArray  *prepared;    /* LumaPreparedRecord*, parallel to items */
-  GHashTable *index;       /* id → index in items + 1, the first of each id */
+  GPtrArray  *items;       /* JsonObject*, ANSWER_BATCH only (else empty) */
+  GPtrArray  *prepared;    /* LumaPreparedRecord*, parallel to items if any */
+  GHashTable *index;       /* id → index in prepared + 1, the first of each id */
   guint       n_skipped;
 } Answer;
 
@@ -504,22 +546,25 @@ body_looks_like_html (GBytes     *bytes,
 }
 
 /* What a batch answer's "items" become: the records, each prepared, and
- * the first index of each ID. */
+ * the first index of each ID. Without @items, each record's tree is freed
+ * once it is prepared. */
 typedef struct
 {
-  GPtrArray  *items;       /* JsonObject* */
-  GPtrArray  *prepared;    /* LumaPreparedRecord*, parallel to items */
-  GHashTable *index;       /* id → index in items + 1, the first of each id */
+  GPtrArray  *items;       /* JsonObject*, or NULL when not kept */
+  GPtrArray  *prepared;    /* LumaPreparedRecord*, parallel to items if kept */
+  GHashTable *index;       /* id → index in prepared + 1, the first of each id */
   guint       n_elements;  /* of "items", those skipped included */
   guint       n_skipped;
 } BatchItems;
 
 static BatchItems *
-batch_items_new (guint n_items)
+batch_items_new (guint    n_items,
+                 gboolean keep_records)
 {
   BatchItems *b = g_new0 (BatchItems, 1);
 
-  b->items = g_ptr_array_new_full (n_items, (GDestroyNotify) json_object_unref);
+  if (keep_records)
+    b->items = g_ptr_array_new_full (n_items, (GDestroyNotify) json_object_unref);
   b->prepared = g_ptr_array_new_full (n_items, (GDestroyNotify) _luma_prepared_record_unref);
   b->index = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -529,7 +574,7 @@ batch_items_new (guint n_items)
 static void
 batch_items_free (BatchItems *b)
 {
-  /* Its keys live in the items. */
+  /* Its keys live in the prepared records. */
   g_clear_pointer (&b->index, g_hash_table_unref);
   g_clear_pointer (&b->items, g_ptr_array_unref);
   g_clear_pointer (&b->prepared, g_ptr_array_unref);
@@ -546,103 +591,91 @@ batch_items_add (BatchItems *b,
                  gsize       json_len)
 {
   JsonObject *object;
+  LumaPreparedRecord *prepared;
   const char *id;
 
   b->n_elements++;
 
-  if (!JSON_NODE_HOLDS_OBJECT (item))
+  /* Not an object, or no usable ID (none, or an empty one): no task has it. */
+  if (!JSON_NODE_HOLDS_OBJECT (item) ||
+      (prepared = _luma_prepared_record_new (json_node_get_object (item), json,
+                                             json != NULL ? (gssize) json_len : 0)) == NULL)
     {
       b->n_skipped++;
       return;
     }
 
   object = json_node_get_object (item);
-  id = member_string (object, "id");
-  if (id == NULL)
-    {
-      b->n_skipped++;
-      return;
-    }
 
-  /* The first answer for an ID wins; the key lives in the record. */
+  /* The first answer for an ID wins. */
+  id = _luma_prepared_record_get_id (prepared);
   if (!g_hash_table_contains (b->index, id))
-    g_hash_table_insert (b->index, (char *) id, GUINT_TO_POINTER (b->items->len + 1));
+    g_hash_table_insert (b->index, (char *) id, GUINT_TO_POINTER (b->prepared->len + 1));
 
-  g_ptr_array_add (b->items, json_object_ref (object));
-  g_ptr_array_add (b->prepared, _luma_prepared_record_new (object, json, json != NULL ? (gssize) json_len : 0));
+  if (b->items != NULL)
+    g_ptr_array_add (b->items, json_object_ref (object));
+  g_ptr_array_add (b->prepared, prepared);
 }
 
-/* Records are taken in while json-glib builds the tree, each as soon as it
- * is complete: its nodes are still in the CPU caches then. Read after the
- * whole parse, the members of 10,000 records miss the caches one by one,
- * which cost a third of the parse again. json-glib does not say which
- * array an element joins until it is the root's "items", so each array
- * that is no other array's part (records' own arrays are) gets its
- * BatchItems (anew at its element 0, as an array freed meanwhile may leave
- * its address to another), and only the root's "items" keeps its own. The
- * scan of the body, made before, gives each record's text; when it does
- * not agree with "items", all this goes unused. */
-typedef struct
+/* The records of a batch answer, read apart from the rest of it: the scan
+ * gave each one's text, so json-glib parses them one by one, each read
+ * into its prepared fields right after, while its nodes are still in the
+ * CPU caches (read after a parse of the whole answer, the members of
+ * 10,000 records miss the caches one by one). Unless they are kept, each
+ * record's tree is freed before the next is parsed, and so reuses the
+ * same memory. Then the answer is parsed into @parser with its "items"
+ * left empty.
+ *
+ * Returns NULL when any of that would not give what a parse of the whole
+ * answer gives: a record that does not parse alone, a root that is not an
+ * object, or a backslash outside the records (the scan reads keys as they
+ * are written, json-glib with their escapes). The caller parses the whole
+ * answer then. */
+static BatchItems *
+read_records_apart (JsonParser   *parser,
+                    const char   *bytes,
+                    gsize         size,
+                    const GArray *ranges,
+                    gboolean      keep_records)
 {
-  const char *bytes;
-  GArray     *ranges;      /* of the root's "items" */
-  GHashTable *lists;       /* JsonArray* → BatchItems* */
-  guint       depth;       /* of arrays open */
-} EarlyItems;
+  const LumaJsonRange *first = &g_array_index (ranges, LumaJsonRange, 0);
+  const LumaJsonRange *last = &g_array_index (ranges, LumaJsonRange, ranges->len - 1);
+  gsize head = first->offset;
+  gsize tail = last->offset + last->length;
+  g_autofree char *rest = NULL;
+  g_autoptr(BatchItems) items = NULL;
+  JsonNode *root;
+  JsonNode *items_node;
 
-static void
-early_items_array_start_cb (JsonParser *parser,
-                            gpointer    user_data)
-{
-  EarlyItems *early = user_data;
+  if (memchr (bytes, '\\', head) != NULL || memchr (bytes + tail, '\\', size - tail) != NULL)
+    return NULL;
 
-  early->depth++;
-}
-
-static void
-early_items_array_end_cb (JsonParser *parser,
-                          JsonArray  *array,
-                          gpointer    user_data)
-{
-  EarlyItems *early = user_data;
-
-  early->depth--;
-}
-
-static void
-early_items_element_cb (JsonParser *parser,
-                        JsonArray  *array,
-                        int         index_,
-                        gpointer    user_data)
-{
-  EarlyItems *early = user_data;
-  BatchItems *b;
-  const LumaJsonRange *range;
-
-  if (early->depth != 1)
-    return;
-
-  /* Not sized for "items": an object may hold arrays of its own. */
-  if (index_ == 0)
+  items = batch_items_new (ranges->len, keep_records);
+  for (guint i = 0; i < ranges->len; i++)
     {
-      b = batch_items_new (0);
-      g_hash_table_replace (early->lists, array, b);
-    }
-  else
-    {
-      b = g_hash_table_lookup (early->lists, array);
+      const LumaJsonRange *range = &g_array_index (ranges, LumaJsonRange, i);
+      const char *json = bytes + range->offset;
+
+      if (!json_parser_load_from_data (parser, json, range->length, NULL) ||
+          (root = json_parser_get_root (parser)) == NULL)
+        return NULL;
+      batch_items_add (items, root, json, range->length);
     }
 
-  /* Elements missed, or more than "items" has: not it. */
-  if (b == NULL || (guint) index_ != b->n_elements || b->n_elements >= early->ranges->len)
-    {
-      g_hash_table_remove (early->lists, array);
-      return;
-    }
+  /* What the answer is without its records: {"items":[],…}. The list
+   * json-glib finds there must be the one emptied: no other "items" and
+   * nothing in it. */
+  rest = g_malloc (head + size - tail);
+  memcpy (rest, bytes, head);
+  memcpy (rest + head, bytes + tail, size - tail);
+  if (!json_parser_load_from_data (parser, rest, head + size - tail, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (items_node = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (items_node) ||
+      json_array_get_length (json_node_get_array (items_node)) != 0)
+    return NULL;
 
-  range = &g_array_index (early->ranges, LumaJsonRange, index_);
-  batch_items_add (b, json_array_get_element (array, index_),
-                   early->bytes + range->offset, range->length);
+  return g_steal_pointer (&items);
 }
 
 static Answer *
@@ -652,7 +685,6 @@ parse_answer (ParseData  *data,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GArray) ranges = NULL;
-  g_autoptr(GHashTable) early_lists = NULL;
   g_autoptr(BatchItems) batch = NULL;
   JsonObject *root;
   JsonNode *node;
@@ -688,34 +720,18 @@ parse_answer (ParseData  *data,
 
   /* Each record's own text, sliced from the body: faithful to the
    * service's bytes, and far cheaper than writing the tree out again. */
-  if (data->kind == ANSWER_BATCH)
+  if (data->kind != ANSWER_SINGLE)
     {
       /* Room for records of 512 bytes, a third of the service's: growing
        * the array by copies costs more than the scan. */
       ranges = g_array_sized_new (FALSE, FALSE, sizeof (LumaJsonRange), MIN (size / 512 + 16, 1 << 20));
       if (_luma_json_scan_items (bytes, size, ranges) && ranges->len > 0)
-        {
-          EarlyItems early = { bytes, ranges, NULL, 0 };
-          gulong handlers[3];
+        batch = read_records_apart (parser, bytes, size, ranges, data->kind == ANSWER_BATCH);
+    }
 
-          early_lists = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) batch_items_free);
-          early.lists = early_lists;
-          handlers[0] = g_signal_connect (parser, "array-start", G_CALLBACK (early_items_array_start_cb), &early);
-          handlers[1] = g_signal_connect (parser, "array-end", G_CALLBACK (early_items_array_end_cb), &early);
-          handlers[2] = g_signal_connect (parser, "array-element", G_CALLBACK (early_items_element_cb), &early);
-          json_parser_load_from_data (parser, bytes, size, &local_error);
-          for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
-            g_signal_handler_disconnect (parser, handlers[i]);
-        }
-      else
-        {
-          json_parser_load_from_data (parser, bytes, size, &local_error);
-        }
-    }
-  else
-    {
-      json_parser_load_from_data (parser, bytes, size, &local_error);
-    }
+  /* Otherwise the whole answer, each record written out again below. */
+  if (batch == NULL)
+    json_parser_load_from_data (parser, bytes, size, &local_error);
 
   if (local_error != NULL)
     {
@@ -751,7 +767,7 @@ parse_answer (ParseData  *data,
       return NULL;
     }
 
-  if (data->kind == ANSWER_BATCH)
+  if (data->kind != ANSWER_SINGLE)
     {
       JsonArray *array;
 
@@ -767,37 +783,23 @@ parse_answer (ParseData  *data,
       array = json_node_get_array (items_node);
       n_items = json_array_get_length (array);
 
-      /* A scan that disagrees with the parser falls back to writing each
-       * record out again. */
-      if (ranges->len != n_items)
-        g_array_set_size (ranges, 0);
-      if (early_lists != NULL && ranges->len > 0 &&
-          g_hash_table_steal_extended (early_lists, array, NULL, (gpointer *) &batch) &&
-          batch->n_elements != n_items)
-        g_clear_pointer (&batch, batch_items_free);
-
+      /* Records the scan could not slice are written out again. */
       if (batch == NULL)
         {
-          batch = batch_items_new (n_items);
+          batch = batch_items_new (n_items, data->kind == ANSWER_BATCH);
           for (guint i = 0; i < n_items; i++)
-            {
-              const LumaJsonRange *range = ranges->len > 0 ? &g_array_index (ranges, LumaJsonRange, i) : NULL;
-
-              batch_items_add (batch, json_array_get_element (array, i),
-                               range != NULL ? bytes + range->offset : NULL,
-                               range != NULL ? range->length : 0);
-            }
+            batch_items_add (batch, json_array_get_element (array, i), NULL, 0);
         }
     }
 
   answer = g_new0 (Answer, 1);
   /* A batch answer's tree goes with the parser, here: only its records
    * travel to the main thread. */
-  if (data->kind != ANSWER_BATCH)
+  if (data->kind == ANSWER_SINGLE)
     answer->root = json_object_ref (root);
   if (batch != NULL)
     {
-      answer->items = g_steal_pointer (&batch->items);
+      answer->items = batch->items != NULL ? g_steal_pointer (&batch->items) : g_ptr_array_new ();
       answer->prepared = g_steal_pointer (&batch->prepared);
       answer->index = g_steal_pointer (&batch->index);
       answer->n_skipped = batch->n_skipped;
@@ -822,10 +824,11 @@ parse_answer_thread (GTask        *task,
 }
 
 LumaBatchResult *
-_luma_client_parse_batch_body (GBytes  *body,
-                               GError **error)
+_luma_client_parse_batch_body (GBytes    *body,
+                               gboolean   keep_records,
+                               GError   **error)
 {
-  ParseData data = { body, NULL, SOUP_STATUS_OK, ANSWER_BATCH };
+  ParseData data = { body, NULL, SOUP_STATUS_OK, keep_records ? ANSWER_BATCH : ANSWER_BATCH_PREPARED };
   GError *local_error = NULL;
   LumaBatchResult *result;
   Answer *answer;
@@ -844,6 +847,7 @@ _luma_client_parse_batch_body (GBytes  *body,
   result = luma_batch_result_new ();
   g_ptr_array_extend_and_steal (result->records, g_steal_pointer (&answer->items));
   ((BatchResultReal *) result)->prepared = g_steal_pointer (&answer->prepared);
+  ((BatchResultReal *) result)->prepared_only = !keep_records;
   result->n_skipped = answer->n_skipped;
   answer_free (answer);
 
@@ -1372,7 +1376,7 @@ request_send (GTask *task)
       g_autofree char *uri = g_uri_to_string_partial (req->uri, G_URI_HIDE_PASSWORD);
 
       g_debug ("POST %s (%s, attempt %u)", uri,
-               req->kind == ANSWER_BATCH ? "retrieve_batch" : "retrieve",
+               req->kind != ANSWER_SINGLE ? "retrieve_batch" : "retrieve",
                1 + req->n_rate_retries + req->n_other_retries);
     }
 
@@ -1533,7 +1537,7 @@ typedef struct
   guint       start;
   guint       length;
   Answer     *answer;     /* NULL until answered */
-  GHashTable *records;    /* id → index in answer->items + 1 */
+  GHashTable *records;    /* id → index in answer->prepared + 1 */
   GError     *error;
   guint       n_skipped;
   gboolean    done;
@@ -1541,12 +1545,13 @@ typedef struct
 
 typedef struct
 {
-  char  **ids;
-  guint   n_ids;
-  Chunk  *chunks;
-  guint   n_chunks;
-  guint   next_chunk;
-  guint   in_flight;
+  char       **ids;
+  guint        n_ids;
+  AnswerKind   kind;
+  Chunk       *chunks;
+  guint        n_chunks;
+  guint        next_chunk;
+  guint        in_flight;
 } BatchData;
 
 static void
@@ -1584,6 +1589,7 @@ batch_finish (GTask *task)
   result = luma_batch_result_new ();
   prepared = g_ptr_array_new_full (data->n_ids, (GDestroyNotify) _luma_prepared_record_unref);
   ((BatchResultReal *) result)->prepared = prepared;
+  ((BatchResultReal *) result)->prepared_only = data->kind == ANSWER_BATCH_PREPARED;
   for (guint c = 0; c < data->n_chunks; c++)
     {
       Chunk *chunk = &data->chunks[c];
@@ -1593,7 +1599,6 @@ batch_finish (GTask *task)
       for (guint i = chunk->start; i < chunk->start + chunk->length; i++)
         {
           const char *id = data->ids[i];
-          JsonObject *record;
           LumaPreparedRecord *p;
           guint index;
 
@@ -1606,8 +1611,9 @@ batch_finish (GTask *task)
           index = GPOINTER_TO_UINT (g_hash_table_lookup (chunk->records, id));
           if (index > 0)
             {
-              record = g_ptr_array_index (chunk->answer->items, index - 1);
-              g_ptr_array_add (result->records, json_object_ref (record));
+              if (data->kind == ANSWER_BATCH)
+                g_ptr_array_add (result->records,
+                                 json_object_ref (g_ptr_array_index (chunk->answer->items, index - 1)));
               p = g_ptr_array_index (chunk->answer->prepared, index - 1);
               g_ptr_array_add (prepared, p != NULL ? _luma_prepared_record_ref (p) : NULL);
             }
@@ -1675,7 +1681,7 @@ batch_send_next (GTask *task)
       call->task = g_object_ref (task);
       call->chunk = data->next_chunk++;
       data->in_flight++;
-      luma_client_request_async (self, body, ANSWER_BATCH, g_task_get_cancellable (task),
+      luma_client_request_async (self, body, data->kind, g_task_get_cancellable (task),
                                  batch_chunk_cb, call);
     }
 
@@ -1683,25 +1689,23 @@ batch_send_next (GTask *task)
     batch_finish (task);
 }
 
-void
-luma_client_retrieve_batch_async (LumaClient          *self,
-                                  const char * const  *ids,
-                                  guint                n_ids,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+static void
+retrieve_batch (LumaClient          *self,
+                const char * const  *ids,
+                guint                n_ids,
+                AnswerKind           kind,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   BatchData *data;
-
-  g_return_if_fail (LUMA_IS_CLIENT (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, luma_client_retrieve_batch_async);
 
   data = g_new0 (BatchData, 1);
+  data->kind = kind;
   data->ids = g_new0 (char *, n_ids + 1);
   for (guint i = 0; i < n_ids; i++)
     data->ids[i] = g_strdup (ids[i]);
@@ -1719,6 +1723,36 @@ luma_client_retrieve_batch_async (LumaClient          *self,
     return;
 
   batch_send_next (task);
+}
+
+void
+luma_client_retrieve_batch_async (LumaClient          *self,
+                                  const char * const  *ids,
+                                  guint                n_ids,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_CLIENT (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  retrieve_batch (self, ids, n_ids, ANSWER_BATCH, cancellable, callback, user_data);
+}
+
+void
+_luma_client_retrieve_prepared_async (LumaClient          *self,
+                                      const char * const  *ids,
+                                      guint                n_ids,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_CLIENT (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  retrieve_batch (self, ids, n_ids, ANSWER_BATCH_PREPARED, cancellable, callback, user_data);
 }
 
 LumaBatchResult *
@@ -1785,19 +1819,16 @@ fetch_batch_cb (GObject      *object,
     g_task_return_pointer (task, batch, (GDestroyNotify) luma_batch_result_free);
 }
 
-void
-luma_client_fetch_async (LumaClient          *self,
-                         const char * const  *ids,
-                         guint                n_ids,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+static void
+fetch (LumaClient          *self,
+       const char * const  *ids,
+       guint                n_ids,
+       AnswerKind           batch_kind,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data)
 {
   GTask *task;
-
-  g_return_if_fail (LUMA_IS_CLIENT (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, luma_client_fetch_async);
@@ -1809,8 +1840,38 @@ luma_client_fetch_async (LumaClient          *self,
     }
   else
     {
-      luma_client_retrieve_batch_async (self, ids, n_ids, cancellable, fetch_batch_cb, task);
+      retrieve_batch (self, ids, n_ids, batch_kind, cancellable, fetch_batch_cb, task);
     }
+}
+
+void
+luma_client_fetch_async (LumaClient          *self,
+                         const char * const  *ids,
+                         guint                n_ids,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_CLIENT (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  fetch (self, ids, n_ids, ANSWER_BATCH, cancellable, callback, user_data);
+}
+
+void
+_luma_client_fetch_prepared_async (LumaClient          *self,
+                                   const char * const  *ids,
+                                   guint                n_ids,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (LUMA_IS_CLIENT (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  fetch (self, ids, n_ids, ANSWER_BATCH_PREPARED, cancellable, callback, user_data);
 }
 
 LumaBatchResult *

@@ -229,10 +229,10 @@ poll_applied_cb (GObject      *object,
   if (self == NULL || changed == NULL)
     return;
 
-  for (guint i = 0; i < batch->records->len; i++)
+  for (guint i = 0; i < _luma_batch_result_get_n_records (batch); i++)
     {
-      JsonObject *record = g_ptr_array_index (batch->records, i);
-      LumaTask *task = luma_task_list_lookup (self->list, json_object_get_string_member_with_default (record, "id", ""));
+      const char *id = _luma_batch_result_get_id (batch, i);
+      LumaTask *task = id != NULL ? luma_task_list_lookup (self->list, id) : NULL;
 
       if (task != NULL && luma_task_get_fetch_error (task) != NULL)
         luma_task_set_fetch_error (task, NULL);
@@ -354,12 +354,12 @@ luma_poller_poll (LumaPoller *self,
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
 
-  luma_client_retrieve_batch_async (self->client,
-                                    (const char * const *) ids,
-                                    g_strv_length (ids),
-                                    self->cancellable,
-                                    poll_done_cb,
-                                    weak);
+  _luma_client_retrieve_prepared_async (self->client,
+                                        (const char * const *) ids,
+                                        g_strv_length (ids),
+                                        self->cancellable,
+                                        poll_done_cb,
+                                        weak);
 }
 
 static void

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* luma_task_list_apply_records_async() for records the client prepared
  * (LumaPreparedRecord*, e.g. _luma_batch_result_get_prepared()): @records
- * (JsonObject*) is used where @prepared is NULL or holds NULL. Finish with
+ * (JsonObject*, parallel to @prepared, or empty when the records were not
+ * kept) is used where @prepared is NULL or holds NULL. Finish with
  * luma_task_list_apply_records_finish(). */
 void _luma_task_list_apply_prepared_async (LumaTaskList        *self,
                                            GPtrArray           *records,

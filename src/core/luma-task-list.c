@@ -800,7 +800,7 @@ apply_slice_cb (gpointer user_data)
       LumaTask *changed;
 
       changed = apply_one (self,
-                           data->records != NULL ? g_ptr_array_index (data->records, i) : NULL,
+                           data->records != NULL && i < data->records->len ? g_ptr_array_index (data->records, i) : NULL,
                            data->prepared != NULL ? g_ptr_array_index (data->prepared, i) : NULL);
       if (changed != NULL)
         g_ptr_array_add (data->changed, g_object_ref (changed));
@@ -829,7 +829,7 @@ _luma_task_list_apply_prepared_async (LumaTaskList        *self,
 
   g_return_if_fail (LUMA_IS_TASK_LIST (self));
   g_return_if_fail (records != NULL || prepared != NULL);
-  g_return_if_fail (records == NULL || prepared == NULL || records->len == prepared->len);
+  g_return_if_fail (records == NULL || prepared == NULL || records->len == 0 || records->len == prepared->len);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);

@@ -282,11 +282,10 @@ apply_fetch_result (LumaTracker     *self,
       g_ptr_array_add (to_save, g_ptr_array_index (changed, i));
 
   /* An answer clears the error of the fetch before. */
-  for (guint i = 0; i < batch->records->len; i++)
+  for (guint i = 0; i < _luma_batch_result_get_n_records (batch); i++)
     {
-      JsonObject *record = g_ptr_array_index (batch->records, i);
-      const char *id = json_object_get_string_member_with_default (record, "id", "");
-      g_autofree char *lower = g_ascii_strdown (id, -1);
+      const char *id = _luma_batch_result_get_id (batch, i);
+      g_autofree char *lower = g_ascii_strdown (id != NULL ? id : "", -1);
       LumaTask *task = luma_task_list_lookup (self->list, lower);
 
       if (task != NULL && luma_task_get_fetch_error (task) != NULL)
@@ -454,8 +453,8 @@ fetch_ids (LumaTracker        *self,
   self->n_fetches++;
   update_busy (self);
 
-  luma_client_fetch_async (self->client, (const char * const *) data->ids, n_asked,
-                           self->cancellable, fetch_done_cb, data);
+  _luma_client_fetch_prepared_async (self->client, (const char * const *) data->ids, n_asked,
+                                     self->cancellable, fetch_done_cb, data);
 }
 
 static void

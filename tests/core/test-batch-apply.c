@@ -202,7 +202,7 @@ test_parse_body (void)
   g_autoptr(GError) error = NULL;
   GPtrArray *prepared;
 
-  batch = _luma_client_parse_batch_body (bytes, &error);
+  batch = _luma_client_parse_batch_body (bytes, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (batch->records->len, ==, 3);
   g_assert_cmpuint (batch->n_skipped, ==, 2);
@@ -246,7 +246,7 @@ test_parse_body_errors (void)
       g_autoptr(LumaBatchResult) batch = NULL;
       g_autoptr(GError) error = NULL;
 
-      batch = _luma_client_parse_batch_body (bytes, &error);
+      batch = _luma_client_parse_batch_body (bytes, TRUE, &error);
       g_assert_null (batch);
       /* The last is the API's own error, not a broken answer. */
       if (i < 4)
@@ -329,7 +329,7 @@ test_sliced_equals_sync (void)
   Wait public = { 0 };
   guint iterations;
 
-  batch = _luma_client_parse_batch_body (body, &error);
+  batch = _luma_client_parse_batch_body (body, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (batch->records->len, ==, N_SLICED);
 
@@ -417,7 +417,7 @@ test_cancel (gconstpointer data)
   guint n_not_found_notes = 0;
   Wait wait = { 0 };
 
-  batch = _luma_client_parse_batch_body (body, &error);
+  batch = _luma_client_parse_batch_body (body, TRUE, &error);
   g_assert_no_error (error);
 
   _luma_task_list_set_apply_slice (list, 0);
@@ -475,7 +475,7 @@ test_dispose_while_slicing (void)
   LumaTaskList *list = make_list (N_SLICED);
   Wait wait = { 0 };
 
-  batch = _luma_client_parse_batch_body (body, &error);
+  batch = _luma_client_parse_batch_body (body, TRUE, &error);
   g_assert_no_error (error);
 
   _luma_task_list_set_apply_slice (list, 0);
@@ -504,7 +504,7 @@ test_free_later (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) kept = NULL;
 
-  batch = _luma_client_parse_batch_body (body, &error);
+  batch = _luma_client_parse_batch_body (body, TRUE, &error);
   g_assert_no_error (error);
   kept = json_object_ref (g_ptr_array_index (batch->records, 1999));
 

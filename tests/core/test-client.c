@@ -10,8 +10,9 @@
 
 #include <libsoup/soup.h>
 
-#include "luma-client.h"
+#include "luma-client-private.h"
 #include "luma-error.h"
+#include "luma-task-private.h"
 #include "luma-test-sim.h"
 
 #define SEED_ID_1 "50fc6182-fa86-4c7d-ac12-2fa27ec2f151"
@@ -374,6 +375,75 @@ test_client_batch_chunking (void)
   g_assert_no_error (error);
   g_assert_cmpuint (batch->records->len, ==, 120);
   g_assert_cmpuint (count_api_requests (sim, NULL), ==, 18);
+}
+
+/* The engine's fetches keep no JSON trees: the same records, in the same
+ * order, prepared only; IDs not found and the count of skipped items as
+ * in a fetch that keeps them. */
+static void
+test_client_prepared_only (void)
+{
+  g_autoptr(LumaTestSim) sim = luma_test_sim_start ("--generate", "120", NULL);
+  g_autoptr(LumaClient) client = client_for_sim (sim);
+  g_autoptr(LumaBatchResult) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = luma_test_sim_get_ids (sim);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) asked = NULL;
+  guint n_asked;
+
+  /* Two IDs the service does not know, among the others. */
+  g_strv_builder_addv (builder, (const char **) ids);
+  g_strv_builder_add (builder, "00000000-0000-4000-8000-000000000001");
+  g_strv_builder_add (builder, "00000000-0000-4000-8000-000000000002");
+  asked = g_strv_builder_end (builder);
+  n_asked = g_strv_length (asked);
+
+  kept = fetch_sync (client, (const char * const *) asked, n_asked, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->records->len, ==, 120);
+
+  for (guint way = 0; way < 2; way++)
+    {
+      g_autoptr(LumaBatchResult) batch = NULL;
+      Wait wait = { 0 };
+      GPtrArray *prepared;
+
+      if (way == 0)
+        _luma_client_retrieve_prepared_async (client, (const char * const *) asked, n_asked, NULL, batch_cb, &wait);
+      else
+        _luma_client_fetch_prepared_async (client, (const char * const *) asked, n_asked, NULL, fetch_cb, &wait);
+      wait_for (&wait.done);
+      g_assert_no_error (wait.error);
+      batch = wait.batch;
+
+      g_assert_cmpuint (batch->records->len, ==, 0);
+      g_assert_cmpuint (_luma_batch_result_get_n_records (batch), ==, 120);
+      g_assert_cmpuint (batch->not_found->len, ==, 2);
+      g_assert_cmpuint (batch->failed->len, ==, 0);
+      g_assert_cmpuint (batch->n_skipped, ==, kept->n_skipped);
+
+      prepared = _luma_batch_result_get_prepared (batch);
+      g_assert_nonnull (prepared);
+      g_assert_cmpuint (prepared->len, ==, 120);
+      for (guint i = 0; i < 120; i++)
+        {
+          LumaPreparedRecord *p = g_ptr_array_index (prepared, i);
+
+          g_assert_cmpstr (_luma_batch_result_get_id (batch, i), ==, ids[i]);
+          g_assert_cmpstr (_luma_batch_result_get_id (kept, i), ==, ids[i]);
+          g_assert_cmpstr (_luma_prepared_record_get_json (p), ==,
+                           _luma_prepared_record_get_json (g_ptr_array_index (_luma_batch_result_get_prepared (kept), i)));
+        }
+
+      /* A copy is prepared only as well. */
+      {
+        g_autoptr(LumaBatchResult) copy = luma_batch_result_copy (batch);
+
+        g_assert_cmpuint (_luma_batch_result_get_n_records (copy), ==, 120);
+        g_assert_true (_luma_batch_result_get_prepared (copy) == prepared);
+      }
+    }
 }
 
 static void
@@ -991,6 +1061,7 @@ main (int   argc,
   g_test_add_func ("/client/retrieve", test_client_retrieve);
   g_test_add_func ("/client/not-found", test_client_not_found);
   g_test_add_func ("/client/batch-chunking", test_client_batch_chunking);
+  g_test_add_func ("/client/prepared-only", test_client_prepared_only);
   g_test_add_func ("/client/concurrency", test_client_concurrency);
   g_test_add_func ("/client/faults", test_client_faults);
   g_test_add_func ("/client/one-chunk-fails", test_client_one_chunk_fails);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "luma-client-private.h"
+#include "luma-error.h"
 #include "luma-json-private.h"
 #include "luma-task-private.h"
 
@@ -239,9 +240,10 @@ test_serializer_mends (void)
   }
 }
 
-/* A batch answer's records are prepared while json-glib builds them; arrays
- * elsewhere in the answer, inside records or before "items" (an "items"
- * given twice too), must leave the records and their texts as they are. */
+/* A batch answer's records are read one by one from their own text;
+ * arrays elsewhere in the answer, inside records or before "items" (an
+ * "items" given twice too), must leave the records and their texts as
+ * they are. */
 static void
 test_batch_body_arrays (void)
 {
@@ -260,25 +262,128 @@ test_batch_body_arrays (void)
     "{\"id\":\"a\"}",
   };
   g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
-  g_autoptr(LumaBatchResult) batch = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *prepared;
 
-  batch = _luma_client_parse_batch_body (bytes, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (batch->records->len, ==, G_N_ELEMENTS (texts));
-  g_assert_cmpuint (batch->n_skipped, ==, 1);
-
-  prepared = _luma_batch_result_get_prepared (batch);
-  g_assert_nonnull (prepared);
-  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+  /* The records kept as JSON objects, or only prepared. */
+  for (guint keep = 0; keep < 2; keep++)
     {
-      LumaPreparedRecord *p = g_ptr_array_index (prepared, i);
+      g_autoptr(LumaBatchResult) batch = NULL;
+      g_autoptr(GError) error = NULL;
+      GPtrArray *prepared;
 
-      g_assert_true (_luma_prepared_record_get_source (p) == g_ptr_array_index (batch->records, i));
-      g_assert_cmpstr (_luma_prepared_record_get_json (p), ==, texts[i]);
+      batch = _luma_client_parse_batch_body (bytes, keep, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (batch->records->len, ==, keep ? G_N_ELEMENTS (texts) : 0);
+      g_assert_cmpuint (_luma_batch_result_get_n_records (batch), ==, G_N_ELEMENTS (texts));
+      g_assert_cmpuint (batch->n_skipped, ==, 1);
+
+      prepared = _luma_batch_result_get_prepared (batch);
+      g_assert_nonnull (prepared);
+      g_assert_cmpuint (prepared->len, ==, G_N_ELEMENTS (texts));
+      for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+        {
+          LumaPreparedRecord *p = g_ptr_array_index (prepared, i);
+
+          if (keep)
+            g_assert_true (_luma_prepared_record_get_source (p) == g_ptr_array_index (batch->records, i));
+          g_assert_cmpstr (_luma_prepared_record_get_json (p), ==, texts[i]);
+        }
+      g_assert_cmpstr (_luma_prepared_record_get_id (g_ptr_array_index (prepared, 1)), ==, "b");
     }
-  g_assert_cmpstr (_luma_prepared_record_get_id (g_ptr_array_index (prepared, 1)), ==, "b");
+}
+
+/* The IDs json-glib finds in the root's "items" of @body, parsed whole,
+ * joined by commas; NULL when it does not parse or has no such list. */
+static char *
+ids_by_whole_parse (const char *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) ids = g_string_new (NULL);
+  JsonNode *root;
+  JsonNode *items;
+
+  if (!json_parser_load_from_data (parser, body, -1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (items = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (items))
+    return NULL;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (items)); i++)
+    {
+      JsonNode *item = json_array_get_element (json_node_get_array (items), i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item) ||
+          (id = _luma_json_get_string (json_node_get_object (item), "id")) == NULL || *id == '\0')
+        continue;
+      g_string_append_printf (ids, "%s%s", ids->len > 0 ? "," : "", id);
+    }
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* Records are read one by one from their own text, the rest of the answer
+ * apart; wherever that could read another answer than json-glib's parse
+ * of the whole (escapes in keys, an "items" written twice, text json-glib
+ * reads and JSON has not, text broken between the records), the answer
+ * is parsed whole instead. Either way: the records json-glib finds, in
+ * both ways of keeping them. */
+static void
+test_batch_body_apart (void)
+{
+  static const char *bodies[] = {
+    "{\"items\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"count\":2}",
+    "{\"items\":[{\"id\":\"a\"}],\"\\u0069tems\":[{\"id\":\"b\"}]}",
+    "{\"items\":[{\"id\":\"a\"}],\"\\u0069tems\":[]}",
+    "{\"\\u0069tems\":[{\"id\":\"b\"}],\"items\":[{\"id\":\"a\"}]}",
+    "{\"items\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"trace_id\":\"x\\/y\"}",
+    "{\"items\":[{\"id\":\"a\"}],\"items\":[{\"id\":\"c\"},{\"id\":\"d\"}]}",
+    "{\"items\":[{\"id\":\"a\"}],\"items\":5}",
+    "{\"items\":[ {\"id\":\"a\"} ,\n {\"id\":\"b\\u0021\"} ]}",
+    "{\"items\":[{\"id\":\"a\"},{\"id\":\"b\",}]}",
+    "{\"items\":[{\"id\":\"a\"},]}",
+    "{\"items\":[{\"id\":\"a\"} {\"id\":\"b\"}]}",
+    "{\"items\":[{\"id\":\"a\"},{\"id\":tru}]}",
+    "{\"items\":[{\"id\":\"a\"},{\"id\":\"b\"}]} x",
+    "{\"items\":[{\"id\":\"a\"},{\"id\":\"b\"}],}",
+    "{\"items\":[{\"id\":\"a\"},/* c */{\"id\":\"b\"}]}",
+    "{\"items\":[{\"id\":'a'},{\"id\":\"b\"}]}",
+    "{\"items\":[{\"id\":\"a\"},7,\"s\",null,[1],{\"id\":\"\"},{\"id\":2},{\"id\":\"b\"}]}",
+    "{\"items\":[{\"id\":\"a\"},{\"id\":\"a\",\"x\":1}]}",
+    "{\"success\":false,\"items\":[{\"id\":\"a\"}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    for (guint keep = 0; keep < 2; keep++)
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new_static (bodies[i], strlen (bodies[i]));
+        g_autofree char *expected = ids_by_whole_parse (bodies[i]);
+        g_autoptr(LumaBatchResult) batch = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GString) ids = g_string_new (NULL);
+        GPtrArray *prepared;
+
+        g_test_message ("%s (records %s)", bodies[i], keep ? "kept" : "prepared only");
+        batch = _luma_client_parse_batch_body (bytes, keep, &error);
+        if (expected == NULL || strstr (bodies[i], "\"success\":false") != NULL)
+          {
+            g_assert_null (batch);
+            g_assert_true (error != NULL && error->domain == LUMA_ERROR);
+            continue;
+          }
+        g_assert_no_error (error);
+
+        prepared = _luma_batch_result_get_prepared (batch);
+        g_assert_nonnull (prepared);
+        for (guint j = 0; j < prepared->len; j++)
+          {
+            LumaPreparedRecord *p = g_ptr_array_index (prepared, j);
+
+            if (p != NULL)
+              g_string_append_printf (ids, "%s%s", ids->len > 0 ? "," : "", _luma_prepared_record_get_id (p));
+          }
+        g_assert_cmpstr (ids->str, ==, expected);
+        g_assert_cmpuint (batch->records->len, ==, keep ? prepared->len : 0);
+      }
 }
 
 int
@@ -296,6 +401,7 @@ main (int   argc,
   g_test_add_func ("/json/scan-items/agrees-with-parser", test_agrees_with_parser);
   g_test_add_func ("/json/serializer/mends", test_serializer_mends);
   g_test_add_func ("/json/batch-body/arrays", test_batch_body_arrays);
+  g_test_add_func ("/json/batch-body/apart", test_batch_body_apart);
 
   return g_test_run ();
 }
