@@ -1136,7 +1136,6 @@ request_parsed_cb (GObject      *object,
 static void
 request_body_done (GTask *task)
 {
-  LumaClient *self = g_task_get_source_object (task);
   Request *req = g_task_get_task_data (task);
   g_autoptr(GTask) parse_task = NULL;
   ParseData *data;
@@ -1158,7 +1157,9 @@ request_body_done (GTask *task)
   data->status = req->status;
   data->kind = req->kind;
 
-  parse_task = g_task_new (self, NULL, request_parsed_cb, task);
+  /* No source object: the thread pool lets go of a task only after its
+   * result is handed over, and the client must be free to go by then. */
+  parse_task = g_task_new (NULL, NULL, request_parsed_cb, task);
   g_task_set_source_tag (parse_task, request_body_done);
   g_task_set_task_data (parse_task, data, (GDestroyNotify) parse_data_free);
   g_task_run_in_thread (parse_task, parse_answer_thread);
