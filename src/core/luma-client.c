@@ -1702,6 +1702,10 @@ retrieve_batch (LumaClient          *self,
   g_autoptr(GTask) task = NULL;
   BatchData *data;
 
+  g_return_if_fail (LUMA_IS_CLIENT (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, luma_client_retrieve_batch_async);
 
@@ -1734,10 +1738,6 @@ luma_client_retrieve_batch_async (LumaClient          *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_return_if_fail (LUMA_IS_CLIENT (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
   retrieve_batch (self, ids, n_ids, ANSWER_BATCH, cancellable, callback, user_data);
 }
 
@@ -1749,10 +1749,6 @@ _luma_client_retrieve_prepared_async (LumaClient          *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_return_if_fail (LUMA_IS_CLIENT (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
   retrieve_batch (self, ids, n_ids, ANSWER_BATCH_PREPARED, cancellable, callback, user_data);
 }
 
@@ -1831,6 +1827,10 @@ fetch (LumaClient          *self,
 {
   GTask *task;
 
+  g_return_if_fail (LUMA_IS_CLIENT (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, luma_client_fetch_async);
 
@@ -1853,10 +1853,6 @@ luma_client_fetch_async (LumaClient          *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_return_if_fail (LUMA_IS_CLIENT (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
   fetch (self, ids, n_ids, ANSWER_BATCH, cancellable, callback, user_data);
 }
 
@@ -1868,10 +1864,6 @@ _luma_client_fetch_prepared_async (LumaClient          *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_return_if_fail (LUMA_IS_CLIENT (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
-
   fetch (self, ids, n_ids, ANSWER_BATCH_PREPARED, cancellable, callback, user_data);
 }
 

@@ -24,7 +24,9 @@ G_DECLARE_FINAL_TYPE (LumaPoller, luma_poller, LUMA, POLLER, GObject)
  * Properties: "busy" (a poll is in flight), "paused" (network down),
  * "next-poll" (monotonic µs of the next poll, 0 when none is planned).
  * Signals: "polled" (LumaBatchResult*, GPtrArray *changed_tasks) after each
- * poll was applied to the list, "error" (GError*) when a poll failed.
+ * poll was applied to the list, "error" (GError*) when a poll failed. The
+ * result's records are read only into the tasks: its records array is
+ * empty (_luma_batch_result_get_n_records() counts them).
  *
  * Construct-only properties: "client", "list", and "network-monitor" (any
  * GNetworkMonitor; g_network_monitor_get_default() when not given — tests
