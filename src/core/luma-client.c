@@ -626,11 +626,11 @@ batch_items_add (BatchItems *b,
  * same memory. Then the answer is parsed into @parser with its "items"
  * left empty.
  *
- * Returns NULL when any of that would not give what a parse of the whole
- * answer gives: a record that does not parse alone, a root that is not an
- * object, or a backslash outside the records (the scan reads keys as they
- * are written, json-glib with their escapes). The caller parses the whole
- * answer then. */
+ * Returns NULL when any of that might not give what a parse of the whole
+ * answer gives: an item that is not an object or does not parse alone, a
+ * root that is not an object, or a backslash outside the records (the
+ * scan reads keys as they are written, json-glib with their escapes). The
+ * caller parses the whole answer then. */
 static BatchItems *
 read_records_apart (JsonParser   *parser,
                     const char   *bytes,
@@ -656,7 +656,11 @@ read_records_apart (JsonParser   *parser,
       const LumaJsonRange *range = &g_array_index (ranges, LumaJsonRange, i);
       const char *json = bytes + range->offset;
 
-      if (!json_parser_load_from_data (parser, json, range->length, NULL) ||
+      /* Only objects: how json-glib reads a scalar can depend on what
+       * follows it ("$" alone is a number, "$]" an error), while an
+       * object's last token is its own "}". */
+      if (json[0] != '{' ||
+          !json_parser_load_from_data (parser, json, range->length, NULL) ||
           (root = json_parser_get_root (parser)) == NULL)
         return NULL;
       batch_items_add (items, root, json, range->length);
