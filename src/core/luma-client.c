@@ -623,14 +623,15 @@ batch_items_add (BatchItems *b,
  * CPU caches (read after a parse of the whole answer, the members of
  * 10,000 records miss the caches one by one). Unless they are kept, each
  * record's tree is freed before the next is parsed, and so reuses the
- * same memory. Then the answer is parsed into @parser with its "items"
- * left empty.
+ * same memory. Then the answer is parsed into @parser with each record
+ * replaced by "{}": what is left (the root, items that are no objects,
+ * which are skipped) is read in its own context.
  *
  * Returns NULL when any of that might not give what a parse of the whole
- * answer gives: an item that is not an object or does not parse alone, a
- * root that is not an object, or a backslash outside the records (the
- * scan reads keys as they are written, json-glib with their escapes). The
- * caller parses the whole answer then. */
+ * answer gives: a record that does not parse alone, a root that is not an
+ * object, a list json-glib finds other than the one scanned, or a
+ * backslash outside the records (the scan reads keys as they are written,
+ * json-glib with their escapes). The caller parses the whole answer then. */
 static BatchItems *
 read_records_apart (JsonParser   *parser,
                     const char   *bytes,
@@ -638,17 +639,12 @@ read_records_apart (JsonParser   *parser,
                     const GArray *ranges,
                     gboolean      keep_records)
 {
-  const LumaJsonRange *first = &g_array_index (ranges, LumaJsonRange, 0);
-  const LumaJsonRange *last = &g_array_index (ranges, LumaJsonRange, ranges->len - 1);
-  gsize head = first->offset;
-  gsize tail = last->offset + last->length;
-  g_autofree char *rest = NULL;
+  g_autoptr(GString) rest = g_string_sized_new (4096);
   g_autoptr(BatchItems) items = NULL;
   JsonNode *root;
   JsonNode *items_node;
-
-  if (memchr (bytes, '\\', head) != NULL || memchr (bytes + tail, '\\', size - tail) != NULL)
-    return NULL;
+  JsonArray *array;
+  gsize done = 0;
 
   items = batch_items_new (ranges->len, keep_records);
   for (guint i = 0; i < ranges->len; i++)
@@ -656,28 +652,48 @@ read_records_apart (JsonParser   *parser,
       const LumaJsonRange *range = &g_array_index (ranges, LumaJsonRange, i);
       const char *json = bytes + range->offset;
 
-      /* Only objects: how json-glib reads a scalar can depend on what
-       * follows it ("$" alone is a number, "$]" an error), while an
-       * object's last token is its own "}". */
-      if (json[0] != '{' ||
-          !json_parser_load_from_data (parser, json, range->length, NULL) ||
+      /* Anything else stays in place: how json-glib reads a scalar can
+       * depend on what follows it ("$" alone is a number, "$]" an error),
+       * while an object's last token is its own "}". */
+      if (json[0] != '{')
+        {
+          items->n_elements++;
+          items->n_skipped++;
+          continue;
+        }
+
+      if (!json_parser_load_from_data (parser, json, range->length, NULL) ||
           (root = json_parser_get_root (parser)) == NULL)
         return NULL;
       batch_items_add (items, root, json, range->length);
-    }
 
-  /* What the answer is without its records: {"items":[],…}. The list
-   * json-glib finds there must be the one emptied: no other "items" and
-   * nothing in it. */
-  rest = g_malloc (head + size - tail);
-  memcpy (rest, bytes, head);
-  memcpy (rest + head, bytes + tail, size - tail);
-  if (!json_parser_load_from_data (parser, rest, head + size - tail, NULL) ||
+      g_string_append_len (rest, bytes + done, range->offset - done);
+      g_string_append (rest, "{}");
+      done = range->offset + range->length;
+    }
+  g_string_append_len (rest, bytes + done, size - done);
+
+  if (memchr (rest->str, '\\', rest->len) != NULL)
+    return NULL;
+
+  /* The list json-glib finds must be the one scanned, each record an
+   * empty object there. */
+  if (!json_parser_load_from_data (parser, rest->str, rest->len, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
       (items_node = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (items_node) ||
-      json_array_get_length (json_node_get_array (items_node)) != 0)
+      json_array_get_length (array = json_node_get_array (items_node)) != ranges->len)
     return NULL;
+
+  for (guint i = 0; i < ranges->len; i++)
+    {
+      const LumaJsonRange *range = &g_array_index (ranges, LumaJsonRange, i);
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (bytes[range->offset] == '{' &&
+          (!JSON_NODE_HOLDS_OBJECT (element) || json_object_get_size (json_node_get_object (element)) != 0))
+        return NULL;
+    }
 
   return g_steal_pointer (&items);
 }
