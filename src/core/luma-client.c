@@ -624,7 +624,7 @@ batch_items_add (BatchItems *b,
  * 10,000 records miss the caches one by one). Unless they are kept, each
  * record's tree is freed before the next is parsed, and so reuses the
  * same memory. Then the answer is parsed into @parser with each record
- * replaced by "{}": what is left (the root, items that are no objects,
+ * replaced by a 0: what is left (the root, items that are no objects,
  * which are skipped) is read in its own context.
  *
  * Returns NULL when any of that might not give what a parse of the whole
@@ -639,12 +639,18 @@ read_records_apart (JsonParser   *parser,
                     const GArray *ranges,
                     gboolean      keep_records)
 {
-  g_autoptr(GString) rest = g_string_sized_new (4096);
+  g_autoptr(GString) rest = NULL;
   g_autoptr(BatchItems) items = NULL;
   JsonNode *root;
   JsonNode *items_node;
   JsonArray *array;
   gsize done = 0;
+  gsize kept = size;
+
+  /* The rest's size, to write it without growing it. */
+  for (guint i = 0; i < ranges->len; i++)
+    kept -= g_array_index (ranges, LumaJsonRange, i).length - 1;
+  rest = g_string_sized_new (kept);
 
   items = batch_items_new (ranges->len, keep_records);
   for (guint i = 0; i < ranges->len; i++)
@@ -668,7 +674,7 @@ read_records_apart (JsonParser   *parser,
       batch_items_add (items, root, json, range->length);
 
       g_string_append_len (rest, bytes + done, range->offset - done);
-      g_string_append (rest, "{}");
+      g_string_append_c (rest, '0');
       done = range->offset + range->length;
     }
   g_string_append_len (rest, bytes + done, size - done);
@@ -676,8 +682,8 @@ read_records_apart (JsonParser   *parser,
   if (memchr (rest->str, '\\', rest->len) != NULL)
     return NULL;
 
-  /* The list json-glib finds must be the one scanned, each record an
-   * empty object there. */
+  /* The list json-glib finds must be the one scanned, a 0 at each
+   * record's place. */
   if (!json_parser_load_from_data (parser, rest->str, rest->len, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
       (items_node = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
@@ -691,7 +697,8 @@ read_records_apart (JsonParser   *parser,
       JsonNode *element = json_array_get_element (array, i);
 
       if (bytes[range->offset] == '{' &&
-          (!JSON_NODE_HOLDS_OBJECT (element) || json_object_get_size (json_node_get_object (element)) != 0))
+          (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64 ||
+           json_node_get_int (element) != 0))
         return NULL;
     }
 
